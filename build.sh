@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# AotBot build entry point.
+#   ./build.sh                 install missing prerequisites (as root), build native/, publish artifacts/linux-x64/
+#   ./build.sh test            the above, then the whole test suite (unit, end-to-end, AOT smoke, distroless rootfs)
+#   ./build.sh --arch arm64    cross-publish artifacts/linux-arm64/
+# Both are idempotent and fast when nothing changed. The last line of `test` is "N passed, M failed".
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+
+ARCH=x64
+CMD=build
+while [ $# -gt 0 ]; do
+  case "$1" in
+    test) CMD=test ;;
+    bench) CMD=bench ;;
+    --arch) ARCH=$2; shift ;;
+    --arch=*) ARCH=${1#--arch=} ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "build.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+RID=linux-$ARCH
+OUT=$ROOT/artifacts/$RID
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# --- prerequisites -----------------------------------------------------------------------------------------
+APT_PACKAGES=(clang cmake ninja-build pkg-config dpkg-dev)
+if [ "$CMD" = test ]; then
+  # heif-enc makes test images; postgresql for the storage suite; the distroless rootfs test copies these packages' files.
+  APT_PACKAGES+=(libheif-examples imagemagick postgresql libssl3 ca-certificates tzdata netbase)
+fi
+if [ "$ARCH" = arm64 ]; then
+  APT_PACKAGES+=(crossbuild-essential-arm64 qemu-user-static llvm)
+fi
+
+ensure_prerequisites() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "build.sh: missing packages; run as root: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# --- native/ ---------------------------------------------------------------------------------------------
+build_native() {
+  if [ -x native/build.sh ]; then
+    native/build.sh "$RID"
+  fi
+}
+
+# --- publish ---------------------------------------------------------------------------------------------
+source_stamp() {
+  # Everything that changes the published files: sources, project files, native outputs.
+  { git ls-files -s src Directory.Build.props Directory.Packages.props native 2>/dev/null
+    git diff HEAD -- src Directory.Build.props Directory.Packages.props native 2>/dev/null
+    git ls-files --others --exclude-standard src native 2>/dev/null | xargs -r sha1sum
+    ls -l native/out/"$RID"/lib 2>/dev/null
+    echo "$RID"; } | sha1sum | cut -d' ' -f1
+}
+
+publish() {
+  local stamp; stamp=$(source_stamp)
+  if [ -f "$OUT/.stamp" ] && [ "$(cat "$OUT/.stamp")" = "$stamp" ] && [ -x "$OUT/aotbot" ]; then
+    log "artifacts/$RID is up to date"
+  else
+    log "publishing $RID (Native AOT)"
+    local commit; commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+    local logfile=$ROOT/.build/publish-$RID.log
+    mkdir -p "$ROOT/.build"
+    rm -rf "$OUT"
+    if ! dotnet publish src/AotBot/AotBot.csproj -c Release -r "$RID" -o "$OUT" \
+        -p:SourceRevisionId="$commit" -nologo -clp:NoSummary >"$logfile" 2>&1; then
+      grep -E "error|warning" "$logfile" | sort -u >&2 || true
+      echo "build.sh: publish failed; full log in $logfile" >&2
+      exit 1
+    fi
+    # The AOT gate: no trim/AOT warning at all may pass (ours are errors already; this also catches packages').
+    if grep -E "warning IL[23][0-9]{3}" "$logfile" | sort -u | grep . >&2; then
+      echo "build.sh: trim/AOT warnings above; the AOT gate fails" >&2
+      exit 1
+    fi
+    rm -f "$OUT"/*.pdb "$OUT"/*.dbg
+    echo "$stamp" >"$OUT/.stamp"
+  fi
+  local binary shipped
+  binary=$(stat -c %s "$OUT/aotbot")
+  shipped=$(find "$OUT" -type f ! -name .stamp -printf '%s\n' | awk '{s+=$1} END {print s}')
+  awk -v r="$RID" -v b="$binary" -v s="$shipped" \
+    'BEGIN { printf "shipped artifacts/%s: aotbot %.1f MB, all files %.1f MB\n", r, b / 1048576, s / 1048576 }' >&2
+  find "$OUT" -type f ! -name .stamp -printf '  %f %s\n' >&2
+}
+
+# --- tests -----------------------------------------------------------------------------------------------
+run_tests() {
+  local results=$ROOT/.build/test-results
+  rm -rf "$results"; mkdir -p "$results"
+  export AOTBOT_PUBLISHED_DIR=$OUT
+  if [ -x tests/scripts/postgres.sh ]; then
+    # Starts a throwaway PostgreSQL cluster on 127.0.0.1 and exports AOTBOT_TEST_POSTGRES.
+    # shellcheck disable=SC1091
+    source tests/scripts/postgres.sh
+    trap 'postgres_stop || true' EXIT
+  fi
+  local status=0
+  dotnet test AotBot.sln -c Release --logger "trx;LogFilePrefix=tests" --results-directory "$results" \
+    -nologo 2>&1 | tee "$ROOT/.build/test.log" | grep -vE "^\s*$|Warn|warn" || true
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  # Totals over every test run, from the TRX files (one per test assembly).
+  local passed=0 failed=0
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    local p f
+    p=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
+    f=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
+    passed=$((passed + p)); failed=$((failed + f))
+  done
+  if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then status=1; fi
+  echo "$passed passed, $failed failed"
+  return $status
+}
+
+ensure_prerequisites
+build_native
+case "$CMD" in
+  build) publish ;;
+  test) publish; run_tests ;;
+  bench) publish; exec bench/run.sh "$OUT" ;;
+esac

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace AotBot.Hosting;
+
+/// <summary>Process-level settings (section <c>Hosting</c>).</summary>
+public sealed record HostingOptions
+{
+    public const string Section = "Hosting";
+
+    /// <summary>How long in-flight work may run after SIGTERM/SIGINT before the host gives up on it.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
+}
+
+/// <summary>Limits shared by every capability (section <c>Limits</c>).</summary>
+public sealed record LimitsOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>Largest file the bot downloads or uploads; 50 MB on the cloud Bot API, up to 2000 MB with a local server.</summary>
+    [Range(1024L, 2_097_152_000L,
+        ErrorMessage = "Limits:MaxUploadBytes must be between 1024 and 2097152000: set AOTBOT_Limits__MaxUploadBytes")]
+    public long MaxUploadBytes { get; set; } = 52_428_800;
+
+    /// <summary>Videos longer than this are refused before they are downloaded.</summary>
+    [Range(1, 86_400,
+        ErrorMessage = "Limits:MaxVideoDurationSeconds must be between 1 and 86400: set AOTBOT_Limits__MaxVideoDurationSeconds")]
+    public int MaxVideoDurationSeconds { get; set; } = 1800;
+}
+
+// Hand-written: RangeAttribute over TimeSpan needs a TypeConverter, which is not trim-safe.
+internal sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HostingOptions options) =>
+        options.ShutdownTimeout >= TimeSpan.FromSeconds(1) && options.ShutdownTimeout <= TimeSpan.FromMinutes(10)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("Hosting:ShutdownTimeout must be between 00:00:01 and 00:10:00: set AOTBOT_Hosting__ShutdownTimeout");
+}
+
+[OptionsValidator]
+internal sealed partial class LimitsOptionsValidator : IValidateOptions<LimitsOptions>;

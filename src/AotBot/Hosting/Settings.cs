@@ -1,0 +1,37 @@
+namespace AotBot.Hosting;
+
+/// <summary>One configuration setting as an operator sees it: key, default, what it does.</summary>
+public sealed record Setting(string Key, string Default, string Description, bool Secret = false)
+{
+    /// <summary>The environment variable that sets it: <c>AOTBOT_Section__Key</c>.</summary>
+    public string EnvironmentName => "AOTBOT_" + Key.Replace(":", "__");
+}
+
+/// <summary>
+/// Every setting the bot reads, in one list: <c>--help</c>, <c>check-config</c> and the README table come from here,
+/// and a test checks each default against the option records.
+/// </summary>
+public static class Settings
+{
+    public static IReadOnlyList<Setting> All { get; } =
+    [
+        new("Telegram:Token", "", "Bot token from @BotFather (required; BOT_TOKEN is an alias)", Secret: true),
+        new("Telegram:ApiBaseUrl", "https://api.telegram.org", "Bot API server; a local Bot API server goes here"),
+        new("Telegram:StorageChannelId", "", "Channel for inline-mode uploads; inline mode is off without it"),
+        new("Telegram:AdminIds", "", "User ids allowed to run /stats (array: Telegram:AdminIds:0, :1, ...)"),
+        new("Http:HostOverrides:<host>", "", "Base URL that replaces scheme+host+port of requests to <host>"),
+        new("Http:AllowPrivateNetworks", "false", "Allow connections to loopback/private addresses (tests)"),
+        new("Http:Proxy", "", "Proxy URL for page and media requests", Secret: true),
+        new("Http:MaxAttempts", "3", "Attempts per request before it fails"),
+        new("Http:UserAgent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "User-Agent of outgoing requests"),
+        new("Storage:Provider", "sqlite", "sqlite (embedded) or postgres"),
+        new("Storage:ConnectionString", "Data Source=aotbot.db", "ADO.NET connection string", Secret: true),
+        new("Imaging:Workers", "0", "Dedicated conversion threads (0 = one per processor)"),
+        new("Imaging:JpegQuality", "75", "JPEG quality of converted images"),
+        new("Limits:MaxUploadBytes", "52428800", "Largest file downloaded or uploaded (50 MB cloud, 2000 MB local Bot API)"),
+        new("Limits:MaxVideoDurationSeconds", "1800", "Longer videos are refused before download"),
+        new("Hosting:ShutdownTimeout", "00:00:25", "Time in-flight work gets after SIGTERM"),
+        new("Logging:Format", "plain", "plain or json (JSON lines)"),
+        new("Logging:LogLevel:Default", "Information", "Minimum log level (per category: Logging:LogLevel:<category>)"),
+    ];
+}

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AotBot.Imaging;
+
+internal static class ImagingServices
+{
+    public static IServiceCollection AddImaging(this IServiceCollection services)
+    {
+        services.AddOptions<ImagingOptions>().BindConfiguration(ImagingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImagingOptions>, ImagingOptionsValidator>();
+        return services;
+    }
+}

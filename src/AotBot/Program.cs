@@ -1,0 +1,3 @@
+using AotBot.Hosting;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error);

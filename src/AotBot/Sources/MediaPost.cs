@@ -1,0 +1,48 @@
+namespace AotBot.Sources;
+
+/// <summary>
+/// What a link points at, as the bot sends it: a <see cref="Video"/>, a <see cref="Slideshow"/> or only its
+/// <see cref="Music"/>. Sources build these; the rest of the bot never sees a source's JSON.
+/// </summary>
+public abstract record MediaPost
+{
+    /// <summary>Which source made it (<c>tiktok</c>, <c>instagram</c>): with <see cref="PostId"/> the post's identity.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The post id (TikTok: 19 digits; Instagram: shortcode). Cache keys and file names use it, never the URL.</summary>
+    public required string PostId { get; init; }
+
+    /// <summary>The canonical link to the post, shown in captions.</summary>
+    public required Uri Link { get; init; }
+
+    public Author? Author { get; init; }
+    public string? Description { get; init; }
+    public PostStats? Stats { get; init; }
+    public Music? Music { get; init; }
+
+    /// <summary>How media of this post must be fetched (cookies, Referer, proxy of the extraction job).</summary>
+    public required DownloadContext Download { get; init; }
+}
+
+public sealed record Author(string Username, string? Nickname);
+
+public sealed record PostStats(long? Likes, long? Plays);
+
+/// <summary>One downloadable file: the first URL, then fallbacks tried in order.</summary>
+public sealed record MediaFile(IReadOnlyList<Uri> Urls, int? Width = null, int? Height = null);
+
+public sealed record Video : MediaPost
+{
+    public required MediaFile File { get; init; }
+    public int Width { get; init; }
+    public int Height { get; init; }
+    public TimeSpan Duration { get; init; }
+    public MediaFile? Cover { get; init; }
+}
+
+public sealed record Slideshow : MediaPost
+{
+    public required IReadOnlyList<MediaFile> Images { get; init; }
+}
+
+public sealed record Music(string? Id, string? Title, string? Author, TimeSpan Duration, MediaFile? File, MediaFile? Cover);

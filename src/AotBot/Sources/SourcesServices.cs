@@ -1,0 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AotBot.Sources;
+
+internal static class SourcesServices
+{
+    public static IServiceCollection AddSources(this IServiceCollection services)
+    {
+        return services;
+    }
+}

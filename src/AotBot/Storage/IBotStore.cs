@@ -1,0 +1,75 @@
+namespace AotBot.Storage;
+
+/// <summary>Whether media goes as photos/videos (converted where needed) or as original documents.</summary>
+public enum FileMode { Media = 0, Files = 1 }
+
+/// <summary>What the bot downloaded for a request.</summary>
+public enum DownloadKind { Video = 0, Slideshow = 1, Music = 2 }
+
+/// <summary>A private chat's user or a group: language and file mode.</summary>
+public sealed record ChatSettings(long ChatId, string? Language, FileMode FileMode)
+{
+    public static ChatSettings Default(long chatId) => new(chatId, null, FileMode.Media);
+}
+
+/// <summary>A user seen by the bot; <see cref="StartArgument"/> is the /start deep-link payload, if any.</summary>
+public sealed record UserRecord(long UserId, string? LanguageCode, string? StartArgument, DateTimeOffset SeenAt);
+
+/// <summary>One answered request, for statistics.</summary>
+public sealed record DownloadRecord(
+    long UserId, long ChatId, string Source, string PostId, DownloadKind Kind,
+    bool Converted, bool Inline, bool CacheHit, DateTimeOffset At);
+
+/// <summary>
+/// Telegram file_ids of a post already sent, enough to send it again with no download.
+/// <see cref="FileIds"/> are in send order (one for a video or music, one per image for a slideshow).
+/// </summary>
+public sealed record CachedMedia(
+    string Source, string PostId, FileMode Mode, DownloadKind Kind, IReadOnlyList<CachedFile> FileIds,
+    int? Width, int? Height, int? DurationSeconds, string? Preview, string? MusicTitle, string? MusicPerformer,
+    int Version = CachedMedia.CurrentVersion)
+{
+    /// <summary>Bump to invalidate every cached entry written by older binaries.</summary>
+    public const int CurrentVersion = 1;
+}
+
+/// <summary>One cached file: its file_id and how it was sent (<c>photo</c>, <c>video</c>, <c>document</c>, <c>audio</c>).</summary>
+public sealed record CachedFile(string FileId, string SentAs);
+
+/// <summary>Figures for <c>/stats</c>.</summary>
+public sealed record BotStats(
+    long UsersTotal, long UsersNewToday,
+    IReadOnlyDictionary<DownloadKind, long> DownloadsToday, IReadOnlyDictionary<DownloadKind, long> DownloadsTotal,
+    double CacheHitRatio);
+
+/// <summary>
+/// Everything that must survive a restart. SQLite and PostgreSQL implement it and pass the same suite;
+/// an in-memory one serves tests and the time before storage is wired.
+/// </summary>
+public interface IBotStore
+{
+    Task<ChatSettings> GetChatSettingsAsync(long chatId, CancellationToken cancellationToken);
+
+    /// <summary>Committed before it returns: the reply that says a setting changed comes after.</summary>
+    Task SaveChatSettingsAsync(ChatSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the user on first sight; keeps the first registration time and the first start argument.</summary>
+    Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken);
+
+    /// <summary>The offset to ask getUpdates for next: one past the highest update id below which all are handled.</summary>
+    Task<long> GetUpdateOffsetAsync(CancellationToken cancellationToken);
+
+    /// <summary>True when the update was already handled (a redelivery after a restart).</summary>
+    Task<bool> IsUpdateHandledAsync(long updateId, CancellationToken cancellationToken);
+
+    /// <summary>Records the update as handled and moves the offset to <paramref name="newOffset"/> when given.</summary>
+    Task MarkUpdateHandledAsync(long updateId, long? newOffset, CancellationToken cancellationToken);
+
+    Task<CachedMedia?> GetCachedMediaAsync(string source, string postId, FileMode mode, CancellationToken cancellationToken);
+
+    Task SaveCachedMediaAsync(CachedMedia media, CancellationToken cancellationToken);
+
+    Task RecordDownloadAsync(DownloadRecord record, CancellationToken cancellationToken);
+
+    Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+
+namespace AotBot.Storage;
+
+/// <summary>Keeps everything in memory: for tests, and what the bot falls back to when no database is wired.</summary>
+internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
+{
+    private readonly ConcurrentDictionary<long, ChatSettings> _chats = new();
+    private readonly ConcurrentDictionary<long, UserRecord> _users = new();
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _handled = new();
+    private readonly ConcurrentDictionary<(string, string, FileMode), CachedMedia> _cache = new();
+    private readonly ConcurrentQueue<DownloadRecord> _downloads = new();
+    private long _offset;
+
+    public Task<ChatSettings> GetChatSettingsAsync(long chatId, CancellationToken cancellationToken) =>
+        Task.FromResult(_chats.TryGetValue(chatId, out var s) ? s : ChatSettings.Default(chatId));
+
+    public Task SaveChatSettingsAsync(ChatSettings settings, CancellationToken cancellationToken)
+    {
+        _chats[settings.ChatId] = settings;
+        return Task.CompletedTask;
+    }
+
+    public Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken)
+    {
+        _users.TryAdd(user.UserId, user);
+        return Task.CompletedTask;
+    }
+
+    public Task<long> GetUpdateOffsetAsync(CancellationToken cancellationToken) => Task.FromResult(Interlocked.Read(ref _offset));
+
+    public Task<bool> IsUpdateHandledAsync(long updateId, CancellationToken cancellationToken) =>
+        Task.FromResult(_handled.ContainsKey(updateId));
+
+    public Task MarkUpdateHandledAsync(long updateId, long? newOffset, CancellationToken cancellationToken)
+    {
+        _handled[updateId] = time.GetUtcNow();
+        if (newOffset is { } offset)
+        {
+            long current;
+            do current = Interlocked.Read(ref _offset);
+            while (offset > current && Interlocked.CompareExchange(ref _offset, offset, current) != current);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<CachedMedia?> GetCachedMediaAsync(string source, string postId, FileMode mode, CancellationToken cancellationToken) =>
+        Task.FromResult(_cache.TryGetValue((source, postId, mode), out var m) && m.Version == CachedMedia.CurrentVersion ? m : null);
+
+    public Task SaveCachedMediaAsync(CachedMedia media, CancellationToken cancellationToken)
+    {
+        _cache[(media.Source, media.PostId, media.Mode)] = media;
+        return Task.CompletedTask;
+    }
+
+    public Task RecordDownloadAsync(DownloadRecord record, CancellationToken cancellationToken)
+    {
+        _downloads.Enqueue(record);
+        return Task.CompletedTask;
+    }
+
+    public Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var today = now.UtcDateTime.Date;
+        var downloads = _downloads.ToArray();
+        var byKindToday = downloads.Where(d => d.At.UtcDateTime.Date == today).GroupBy(d => d.Kind).ToDictionary(g => g.Key, g => (long)g.Count());
+        var byKind = downloads.GroupBy(d => d.Kind).ToDictionary(g => g.Key, g => (long)g.Count());
+        var ratio = downloads.Length == 0 ? 0 : downloads.Count(d => d.CacheHit) / (double)downloads.Length;
+        return Task.FromResult(new BotStats(
+            _users.Count, _users.Values.Count(u => u.SeenAt.UtcDateTime.Date == today), byKindToday, byKind, ratio));
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace AotBot.Telegram;
+
+/// <summary>How the bot reaches Telegram (section <c>Telegram</c>).</summary>
+public sealed record TelegramOptions
+{
+    public const string Section = "Telegram";
+
+    /// <summary>The bot token from @BotFather: <c>&lt;digits&gt;:&lt;secret&gt;</c>.</summary>
+    [Required(ErrorMessage = "Telegram:Token is required: set AOTBOT_Telegram__Token or BOT_TOKEN")]
+    [RegularExpression(@"^[0-9]+:[A-Za-z0-9_-]{30,}$",
+        ErrorMessage = "Telegram:Token is malformed (expected <digits>:<secret of 30+ characters A-Za-z0-9_->): set AOTBOT_Telegram__Token or BOT_TOKEN")]
+    public string Token { get; set; } = "";
+
+    /// <summary>The Bot API server; a local Bot API server or a test server goes here.</summary>
+    [Required(ErrorMessage = "Telegram:ApiBaseUrl is required: set AOTBOT_Telegram__ApiBaseUrl")]
+    [Url(ErrorMessage = "Telegram:ApiBaseUrl must be an absolute http(s) URL: set AOTBOT_Telegram__ApiBaseUrl")]
+    public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
+
+    /// <summary>A channel the bot posts inline-mode uploads to, to get a file_id; inline mode is off without it.</summary>
+    public long? StorageChannelId { get; set; }
+
+    /// <summary>Users who may run admin commands such as <c>/stats</c>.</summary>
+    public long[] AdminIds { get; set; } = [];
+}
+
+[OptionsValidator]
+internal sealed partial class TelegramOptionsValidator : IValidateOptions<TelegramOptions>;
