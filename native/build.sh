@@ -3,7 +3,8 @@
 #   static libheif.a + libde265.a  for the Native AOT link (no shared library ships), and
 #   shared libheif.so              (libde265 inside) so JIT builds and tests can [LibraryImport("heif")].
 # Usage: native/build.sh [linux-x64|linux-arm64]
-# Sources are Debian bookworm's source packages pinned in native/versions (sha256-checked), with Debian's patches.
+# Sources are Debian bookworm's source packages pinned in native/versions (sha256-checked), with Debian's patches
+# and then ours from native/patches/.
 # The result is cached outside the worktree, keyed by versions, target and this recipe:
 #   ${AOTBOT_NATIVE_CACHE:-$HOME/.cache/aotbot-native}/<key>/{lib,include,BUILDINFO}
 # and native/out/<rid> links to it, so a second run (in any worktree) is instant.
@@ -28,7 +29,7 @@ if [ -n "$CROSS" ] && [ "$(uname -m)" = aarch64 ]; then CROSS=; fi
 # "<package>-<debian version>" for each pinned package, the target, and a hash of this recipe and the pins.
 pins() { grep -vE '^\s*(#|$)' "$HERE/versions"; }
 PACKAGES=$(pins | awk '!seen[$1]++ { printf "%s%s-%s", sep, $1, $2; sep="_" }')
-RECIPE=$(cat "$HERE/build.sh" "$HERE/versions" | sha256sum | cut -c1-10)
+RECIPE=$(cat "$HERE/build.sh" "$HERE/versions" "$HERE"/patches/*.patch 2>/dev/null | sha256sum | cut -c1-10)
 KEY="$PACKAGES-$RID-$RECIPE"
 DEST=$CACHE/$KEY
 
@@ -43,7 +44,7 @@ link_output() {
 if [ -f "$DEST/BUILDINFO" ]; then link_output; exit 0; fi
 
 # --- prerequisites -----------------------------------------------------------------------------------------
-APT_PACKAGES=(cmake ninja-build g++ make patch xz-utils)
+APT_PACKAGES=(cmake ninja-build g++ patch xz-utils)
 [ -n "$CROSS" ] && APT_PACKAGES+=(crossbuild-essential-arm64)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -162,6 +163,10 @@ unpack() { # package
     case "$patch" in ''|'#'*) continue ;; esac
     run patch -d "$dir" ${opts:--p1} --forward --batch -i "$dir/debian/patches/$patch"
   done <"$dir/debian/patches/series"
+  # Then ours (native/patches/<package>-*.patch), each explained in its header.
+  for patch in "$HERE"/patches/"$pkg"-*.patch; do
+    [ -f "$patch" ] && run patch -d "$dir" -p1 --forward --batch -i "$patch"
+  done
   echo "$dir"
 }
 
@@ -227,6 +232,7 @@ rm -rf "$STAGE/lib/pkgconfig" "$STAGE/lib/cmake"
   echo "rid=$RID"
   echo "key=$KEY"
   pins | awk '{ print "source=" $3 " sha256=" $4 }'
+  (cd "$HERE/patches" && sha256sum ./*.patch | awk '{ print "patch=" substr($2, 3) " sha256=" $1 }')
   echo "cflags=$CFLAGS_COMMON"
   echo "compiler=$("$CXX" --version | head -1)"
   echo "seconds=$(($(date +%s) - started))"

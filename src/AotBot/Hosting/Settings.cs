@@ -28,6 +28,8 @@ public static class Settings
         new("Storage:ConnectionString", "Data Source=aotbot.db", "ADO.NET connection string", Secret: true),
         new("Imaging:Workers", "0", "Dedicated conversion threads (0 = one per processor)"),
         new("Imaging:JpegQuality", "75", "JPEG quality of converted images"),
+        new("Imaging:QueueLimit", "64", "Conversions waiting for a worker before callers wait to enqueue"),
+        new("Imaging:MaxPixels", "64000000", "Images declaring more pixels are refused before decoding"),
         new("Limits:MaxUploadBytes", "52428800", "Largest file downloaded or uploaded (50 MB cloud, 2000 MB local Bot API)"),
         new("Limits:MaxVideoDurationSeconds", "1800", "Longer videos are refused before download"),
         new("Hosting:ShutdownTimeout", "00:00:25", "Time in-flight work gets after SIGTERM"),
