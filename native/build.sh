@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds libheif with its HEVC (libde265) and AV1 (dav1d) decoders, decode-only, for one runtime identifier:
-#   static libheif.a + libde265.a + libdav1d.a  for the Native AOT link (no shared library ships), and
-#   shared libheif.so (decoders inside)         so JIT builds and tests can [LibraryImport("heif")].
+# Builds, for one runtime identifier, libheif with its HEVC (libde265) and AV1 (dav1d) decoders, decode-only, and
+# libjpeg-turbo behind a small C face (native/jpeg/aotbot_jpeg.c):
+#   static libheif.a libde265.a libdav1d.a libaotbotjpeg.a libjpeg.a  for the Native AOT link (nothing shared ships)
+#   shared libheif.so, libaotbotjpeg.so (dependencies inside)         so JIT builds and tests can [LibraryImport] them.
 # Usage: native/build.sh [linux-x64|linux-arm64]
 # Sources are Debian bookworm's source packages pinned in native/versions (sha256-checked), with Debian's patches
 # and then ours from native/patches/.
@@ -28,8 +29,8 @@ if [ -n "$CROSS" ] && [ "$(uname -m)" = aarch64 ]; then CROSS=; fi
 # --- cache key ---------------------------------------------------------------------------------------------
 # "<package>-<debian version>" for each pinned package, the target, and a hash of this recipe and the pins.
 pins() { grep -vE '^\s*(#|$)' "$HERE/versions"; }
-PACKAGES=$(pins | awk '!seen[$1]++ { printf "%s%s-%s", sep, $1, $2; sep="_" }')
-RECIPE=$(cat "$HERE/build.sh" "$HERE/versions" "$HERE"/patches/*.patch 2>/dev/null | sha256sum | cut -c1-10)
+PACKAGES=$(pins | awk '!seen[$1]++ { v = $2; gsub(":", "-", v); printf "%s%s-%s", sep, $1, v; sep="_" }')
+RECIPE=$(cat "$HERE/build.sh" "$HERE/versions" "$HERE"/patches/*.patch "$HERE"/jpeg/*.c 2>/dev/null | sha256sum | cut -c1-10)
 KEY="$PACKAGES-$RID-$RECIPE"
 DEST=$CACHE/$KEY
 
@@ -176,10 +177,14 @@ CFLAGS_COMMON="-fstack-protector-strong -D_FORTIFY_SOURCE=2 -ffunction-sections 
 CMAKE_COMMON=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DBUILD_SHARED_LIBS=OFF
   -DCMAKE_INSTALL_PREFIX="$STAGE" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_PREFIX_PATH="$STAGE"
   -DCMAKE_C_FLAGS="$CFLAGS_COMMON" -DCMAKE_CXX_FLAGS="$CFLAGS_COMMON")
+CC=gcc
 CXX=g++
+AR=ar
 MESON_CROSS=()
 if [ -n "$CROSS" ]; then
+  CC=$CROSS-gcc
   CXX=$CROSS-g++
+  AR=$CROSS-ar
   printf '%s\n' "[binaries]" "c = '$CROSS-gcc'" "ar = '$CROSS-ar'" "strip = '$CROSS-strip'" \
     "[host_machine]" "system = 'linux'" "cpu_family = 'aarch64'" "cpu = 'aarch64'" "endian = 'little'" >"$WORK/cross.meson"
   MESON_CROSS=(--cross-file "$WORK/cross.meson")
@@ -212,6 +217,17 @@ src=$(unpack libde265)
 cmake_build "$src" "$WORK/build-de265" \
   -DENABLE_SDL=OFF -DENABLE_ENCODER=OFF -DENABLE_DECODER=OFF
 
+log "building libjpeg-turbo for $RID"
+src=$(unpack libjpeg-turbo)
+# (libjpeg-turbo resolves a relative CMAKE_INSTALL_LIBDIR against the working directory.)
+cmake_build "$src" "$WORK/build-jpeg" -DCMAKE_INSTALL_LIBDIR="$STAGE/lib" -DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DREQUIRE_SIMD=ON \
+  -DWITH_TURBOJPEG=OFF -DWITH_JAVA=OFF -DWITH_ARITH_DEC=OFF -DWITH_ARITH_ENC=OFF
+run "$CC" -O2 -fPIC $CFLAGS_COMMON -fvisibility=hidden -Wall -I"$STAGE/include" \
+  -c "$HERE/jpeg/aotbot_jpeg.c" -o "$WORK/aotbot_jpeg.o"
+run "$AR" rcs "$STAGE/lib/libaotbotjpeg.a" "$WORK/aotbot_jpeg.o"
+run "$CC" -shared -o "$STAGE/lib/libaotbotjpeg.so" -Wl,-soname,libaotbotjpeg.so "$WORK/aotbot_jpeg.o" "$STAGE/lib/libjpeg.a" \
+  -Wl,--exclude-libs,ALL -Wl,--gc-sections -Wl,--no-undefined -Wl,-z,relro,-z,now -s
+
 log "building dav1d for $RID"
 src=$(unpack dav1d)
 # Both bit depths (10-bit AVIF exists); no tools, tests or logging; assembly on (nasm for x86-64).
@@ -242,8 +258,10 @@ run "$CXX" -shared -o "$STAGE/lib/libheif.so" -Wl,-soname,libheif.so \
 exported=$(nm -D --defined-only "$STAGE/lib/libheif.so" | awk '{ print $3 }')
 grep -qx heif_context_alloc <<<"$exported" || die "libheif.so exports no heif_context_alloc"
 ! grep -qE '^(de265|dav1d)_' <<<"$exported" || die "libheif.so exports its decoders' symbols"
+[ "$(nm -D --defined-only "$STAGE/lib/libaotbotjpeg.so" | awk '{ print $3 }' | grep -vc '^aotbot_jpeg_')" -eq 0 ] \
+  || die "libaotbotjpeg.so exports more than aotbot_jpeg_*"
 
-rm -rf "$STAGE/lib/pkgconfig" "$STAGE/lib/cmake"
+rm -rf "$STAGE/lib/pkgconfig" "$STAGE/lib/cmake" "$STAGE/bin" "$STAGE/share" "$STAGE/lib/libturbojpeg.a"
 {
   echo "rid=$RID"
   echo "key=$KEY"
@@ -252,7 +270,7 @@ rm -rf "$STAGE/lib/pkgconfig" "$STAGE/lib/cmake"
   echo "cflags=$CFLAGS_COMMON"
   echo "compiler=$("$CXX" --version | head -1)"
   echo "seconds=$(($(date +%s) - started))"
-  (cd "$STAGE/lib" && ls -l libheif.a libde265.a libdav1d.a libheif.so | awk '{ print "size " $9 "=" $5 }')
+  (cd "$STAGE/lib" && ls -l libheif.a libde265.a libdav1d.a libjpeg.a libaotbotjpeg.a libheif.so libaotbotjpeg.so | awk '{ print "size " $9 "=" $5 }')
 } >"$STAGE/BUILDINFO"
 rm -rf "$DEST"
 mv "$STAGE" "$DEST"

@@ -70,24 +70,25 @@ run_aotbot() { AOTBOT_Imaging__Workers=2 "$BIN" convert "$@" -o "$OUT/aotbot" >/
 one_vips() { vips copy "$1" "$OUT/vips/$(basename "${1%.heic}").jpg[Q=75]"; }
 one_heif_convert() { heif-convert -q 75 "$1" "$OUT/heif-convert/$(basename "${1%.heic}").jpg" >/dev/null; }
 one_magick() { "$IM" "$1" -quality 75 -sampling-factor 4:2:0 "$OUT/magick/$(basename "${1%.heic}").jpg"; }
-export OUT IM
-export -f one_vips one_heif_convert one_magick
 sequential() { local f; for f in "${@:2}"; do "$1" "$f"; done; }
 parallel2() { printf '%s\n' "${@:2}" | xargs -P 2 -I{} bash -c "$1 {}"; }
+export OUT IM BIN
+export -f run_aotbot one_vips one_heif_convert one_magick sequential parallel2
 mkdir -p "$OUT"/{aotbot,vips,heif-convert,magick}
 
-# Runs a command under GNU time; prints "<seconds> <peak RSS KB>" (the peak of the largest single process).
+# Runs a command (a function above) under GNU time; prints "<wall s> <peak RSS KB> <CPU s>", the RSS being that of
+# the largest single process (with "2 at a time", two such processes run side by side), the CPU user + system.
 measure() {
   local stats=$OUT/time.txt
-  $TIME -f "%e %M" -o "$stats" "$@"
-  tail -1 "$stats"
+  $TIME -f "%e %M %U %S" -o "$stats" bash -c '"$@"' _ "$@"
+  tail -1 "$stats" | awk '{ print $1, $2, $3 + $4 }'
 }
 
 TOOLS=("aotbot convert, 2 workers|run_aotbot"
        "vips copy, 1 at a time|sequential one_vips" "vips copy, 2 at a time|parallel2 one_vips"
        "heif-convert, 1 at a time|sequential one_heif_convert" "heif-convert, 2 at a time|parallel2 one_heif_convert"
        "ImageMagick convert, 1 at a time|sequential one_magick" "ImageMagick convert, 2 at a time|parallel2 one_magick")
-declare -A WALL PEAK
+declare -A WALL PEAK CPU
 log "throughput: $N images x ${#TOOLS[@]} tools x $ROUNDS rounds, tools alternating"
 for round in $(seq 1 "$ROUNDS"); do
   # Rotate the order each round so no tool always runs first (page cache, thermal state).
@@ -95,8 +96,9 @@ for round in $(seq 1 "$ROUNDS"); do
     entry=${TOOLS[$(((k + round) % ${#TOOLS[@]}))]}
     name=${entry%%|*}
     # shellcheck disable=SC2086
-    read -r seconds kb < <(measure ${entry#*|} "${SET[@]}")
+    read -r seconds kb cpu < <(measure ${entry#*|} "${SET[@]}")
     WALL[$name]+="$seconds "
+    CPU[$name]+="$cpu "
     PEAK[$name]=$(( kb > ${PEAK[$name]:-0} ? kb : ${PEAK[$name]:-0} ))
   done
 done
@@ -105,13 +107,16 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR 
 ours=$(echo "${WALL[aotbot convert, 2 workers]}" | median)
 echo
 echo "HEIC -> JPEG q75 4:2:0, $N x 12 MP (5 single-image, 5 grid 8x6 tiles), median of $ROUNDS alternating rounds"
-printf '%-34s %10s %10s %14s %12s\n' tool "wall s" "images/s" "aotbot is x" "peak RSS MB"
+ours_cpu=$(echo "${CPU[aotbot convert, 2 workers]}" | median)
+printf '%-34s %8s %9s %12s %8s %12s %12s\n' tool "wall s" "images/s" "aotbot is x" "CPU s" "aotbot is x" "RSS MB/proc"
 for entry in "${TOOLS[@]}"; do
   name=${entry%%|*}
   wall=$(echo "${WALL[$name]}" | median)
-  awk -v n="$name" -v w="$wall" -v o="$ours" -v c="$N" -v p="${PEAK[$name]}" \
-    'BEGIN { printf "%-34s %10.2f %10.2f %14.2f %12.0f\n", n, w, c / w, w / o, p / 1024 }'
+  cpu=$(echo "${CPU[$name]}" | median)
+  awk -v n="$name" -v w="$wall" -v o="$ours" -v c="$N" -v p="${PEAK[$name]}" -v u="$cpu" -v ou="$ours_cpu" \
+    'BEGIN { printf "%-34s %8.2f %9.2f %12.2f %8.2f %12.2f %12.0f\n", n, w, c / w, w / o, u, u / ou, p / 1024 }'
 done
+echo "(aotbot is x: the tool's time over aotbot's, above 1 when aotbot is faster; CPU = user + system of all processes)"
 
 # --- one 12 MP image -----------------------------------------------------------------------------------------
 echo
@@ -121,7 +126,7 @@ for entry in "aotbot convert|run_aotbot" "vips copy|one_vips" "heif-convert|one_
   row=$(printf '%-34s' "${entry%%|*}")
   for f in "$CACHE/single-1.heic" "$CACHE/grid-6.heic" "$CACHE/anchor-10bit.heic"; do
     # shellcheck disable=SC2086
-    read -r seconds kb < <(measure ${entry#*|} "$f")
+    read -r seconds kb _ < <(measure ${entry#*|} "$f")
     row+=$(awk -v s="$seconds" -v k="$kb" 'BEGIN { printf "%22s", sprintf("%.2f / %.0f", s, k / 1024) }')
   done
   echo "$row"
@@ -149,9 +154,9 @@ awk -v a="$(cat "$OUT"/aotbot/*.jpg | wc -c)" -v v="$(cat "$OUT"/vips/*.jpg | wc
 echo
 native=$ROOT/native/out/linux-x64
 gcc -O2 -o "$OUT/decode-floor" "$HERE/decode-floor.c" -I"$native/include" "$native/lib/libheif.a" "$native/lib/libde265.a" \
-  -lstdc++ -lm -lpthread
+  "$native/lib/libdav1d.a" -lstdc++ -lm -lpthread -ldl
 decode=$("$OUT/decode-floor" "$CACHE/single-1.heic")
 grid=$("$OUT/decode-floor" "$CACHE/grid-6.heic")
-read -r encode _ < <(measure cjpeg -quality 75 -sample 2x2 -outfile "$OUT/floor.jpg" "$CACHE/src-1.ppm")
+read -r encode _ _ < <(measure cjpeg -quality 75 -sample 2x2 -outfile "$OUT/floor.jpg" "$CACHE/src-1.ppm")
 awk -v d="$decode" -v g="$grid" -v e="$encode" 'BEGIN {
   printf "Floor per 12 MP image: libheif decode %.2f s (grid, 4 tile threads: %.2f s) + cjpeg encode %.2f s = %.2f s one core\n", d, g, e, d + e }'

@@ -42,7 +42,7 @@ public sealed class PhotoLimitsSpecs
             Marshal.Copy(noise, 0, pixels, noise.Length);
 
             // Act
-            var converted = PhotoEncoder.Encode(new RgbaPixels(pixels, width, height, width * 4, SKAlphaType.Opaque, null), quality: 100);
+            var converted = PhotoEncoder.Encode(new RgbaImage(pixels, width, height, width * 4, SKAlphaType.Opaque, null), quality: 100);
 
             // Assert
             Assert.False(converted.SendAsDocument);
