@@ -136,7 +136,7 @@ public static partial class Cli
             stdout.WriteLine("healthy (configuration valid; no Http:Listen endpoint to ask)");
             return ExitOk;
         }
-        var url = new UriBuilder(listen.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "[::1]").Replace("+", "127.0.0.1")) { Path = "/healthz" }.Uri;
+        var url = ListenerOptions.ProbeUrl(listen, "/healthz")!;
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {

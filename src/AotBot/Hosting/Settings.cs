@@ -23,6 +23,7 @@ public static class Settings
         new("Http:AllowPrivateNetworks", "false", "Allow connections to loopback/private addresses (tests)"),
         new("Http:Proxy", "", "Proxy URL for page and media requests", Secret: true),
         new("Http:MaxAttempts", "3", "Attempts per request before it fails"),
+        new("Http:Listen", "", "Own HTTP listener for /healthz, /readyz, /metrics and the webhook, e.g. http://0.0.0.0:8080 (off when empty)"),
         new("Http:UserAgent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "User-Agent of outgoing requests"),
         new("Storage:Provider", "sqlite", "sqlite (embedded) or postgres"),
         new("Storage:ConnectionString", "Data Source=aotbot.db", "ADO.NET connection string", Secret: true),
