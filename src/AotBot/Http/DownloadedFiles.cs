@@ -33,9 +33,10 @@ internal sealed class TempDownloadedFile : DownloadedFile
     private readonly string? _contentType;
     private long _length;
 
-    private TempDownloadedFile(SafeFileHandle handle, string? contentType)
+    private TempDownloadedFile(SafeFileHandle handle, string path, string? contentType)
     {
         _handle = handle;
+        FilePath = path;
         _contentType = contentType;
     }
 
@@ -43,8 +44,10 @@ internal sealed class TempDownloadedFile : DownloadedFile
     {
         var path = Path.Combine(Path.GetTempPath(), $"aotbot-{Guid.NewGuid():N}.part");
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
-        return new TempDownloadedFile(handle, contentType);
+        return new TempDownloadedFile(handle, path, contentType);
     }
+
+    public string FilePath { get; }
 
     public override long Length => _length;
     public override string? ContentType => _contentType;

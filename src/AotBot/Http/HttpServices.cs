@@ -17,6 +17,8 @@ internal static class HttpServices
         services.AddSingleton(_ => new Backoff(Random.Shared));
         services.AddSingleton<HttpRequestRunner>();
         services.AddSingleton<IWebClient, WebClient>();
+        services.AddSingleton<IMediaDownloader, MediaDownloader>();
+        services.AddSingleton<TelegramHttpClient>();
         return services;
     }
 }

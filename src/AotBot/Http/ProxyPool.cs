@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AotBot.Sources;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Http;
@@ -15,12 +16,13 @@ internal sealed class ProxyPool
     private readonly ConditionalWeakTable<DownloadContext, Uri> _assigned = new();
     private int _next = -1;
 
-    public ProxyPool(IOptions<HttpOptions> options)
+    public ProxyPool(IOptions<HttpOptions> options, ILogger<ProxyPool> logger)
     {
         var proxies = new List<Uri>();
         if (!string.IsNullOrWhiteSpace(options.Value.Proxy)) proxies.Add(new Uri(options.Value.Proxy.Trim()));
         if (!string.IsNullOrWhiteSpace(options.Value.ProxyFile)) proxies.AddRange(ReadProxyFile(options.Value.ProxyFile).Proxies);
         _proxies = [.. proxies];
+        if (_proxies.Length > 0) logger.ProxiesConfigured(_proxies.Length);
     }
 
     public int Count => _proxies.Length;

@@ -71,10 +71,11 @@ public sealed class RecordedRequest(string method, string target, IReadOnlyDicti
 
     public string Method { get; } = method;
 
-    /// <summary>Path and query as sent.</summary>
+    /// <summary>Path and query as sent (absolute-form, <c>http://host/path</c>, when the server is used as a proxy).</summary>
     public string Target { get; } = target;
 
-    public string Path => Target.Split('?')[0];
+    /// <summary>The path without query, also for absolute-form targets.</summary>
+    public string Path => (!Target.StartsWith('/') && Uri.TryCreate(Target, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : Target).Split('?')[0];
 
     /// <summary>Header names lower-cased; repeated headers joined with ", ".</summary>
     public IReadOnlyDictionary<string, string> Headers { get; } = headers;
