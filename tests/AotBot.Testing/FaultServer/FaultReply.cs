@@ -45,6 +45,9 @@ public sealed record FaultReply
 
     public Fault Fault { get; init; }
 
+    /// <summary>Nothing at all is sent (not even the status line) until the client gives up.</summary>
+    public bool SilentHead { get; init; }
+
     public long Length => GeneratedLength ?? Body.LongLength;
 
     public static FaultReply Text(string body, int status = 200, string contentType = "text/html; charset=utf-8") =>

@@ -115,6 +115,11 @@ public sealed class FaultServer : IAsyncDisposable
     /// <returns>Whether the connection may serve another request.</returns>
     private async Task<bool> SendAsync(Socket socket, NetworkStream stream, RecordedRequest request, FaultReply reply, CancellationToken token)
     {
+        if (reply.SilentHead)
+        {
+            _ = await stream.ReadAsync(new byte[1], token);
+            return false;
+        }
         var chunked = reply.Chunked || reply.Endless;
         var head = new StringBuilder($"HTTP/1.1 {reply.Status} {Reason(reply.Status)}\r\n");
         foreach (var (name, value) in reply.Headers) head.Append(name).Append(": ").Append(value).Append("\r\n");

@@ -190,6 +190,49 @@ public sealed class RetrySpecs
     }
 
     [Fact]
+    public async Task I_get_a_network_error_from_the_attempt_timeout_when_no_headers_come()
+    {
+        // Arrange
+        await using var server = FaultServer.Start();
+        server.Map("/p", new FaultReply { SilentHead = true });
+        var (time, logs) = HttpTestData.Clock();
+        await using var http = HttpTestData.Layer(time, logs, ("Http:MaxAttempts", "1"), ("Http:AttemptTimeout", "00:00:30"));
+
+        // Act
+        var page = http.WebClient.GetPageAsync(server.Url("/p"), DownloadContext.Plain(), CancellationToken.None);
+        await server.WaitForRequestsAsync("/p", 1);
+        var advanced = await AdvanceUntil(time, () => page.IsCompleted);
+        var error = await Assert.ThrowsAsync<HttpFetchException>(() => page);
+
+        // Assert
+        Assert.Equal(HttpFailure.NetworkError, error.Failure);
+        Assert.Contains(nameof(TransientFailure.AttemptTimeout), error.Message);
+        Assert.InRange(advanced, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task I_can_see_a_download_body_outlive_the_attempt_timeout_and_end_only_at_the_idle_timeout()
+    {
+        // Arrange: headers come at once, then the body stalls; the attempt timeout (5 s) no longer applies
+        await using var server = FaultServer.Start();
+        server.Map("/v.mp4", FaultReply.Bytes(100_000) with { CutAfter = 1000, Fault = Fault.Stall });
+        var (time, logs) = HttpTestData.Clock();
+        await using var http = HttpTestData.Layer(time, logs,
+            ("Http:MaxAttempts", "1"), ("Http:AttemptTimeout", "00:00:05"), ("Http:ReadIdleTimeout", "00:01:00"));
+
+        // Act
+        var download = http.Downloader.DownloadAsync(new MediaFile([server.Url("/v.mp4")]), DownloadContext.Plain(), CancellationToken.None);
+        await WaitUntil(() => server.RequestsTo("/v.mp4") is [{ BodyBytesSent: 1000 }]);
+        await Task.Delay(200); // let the client take the headers and stop the attempt clock before time moves
+        var advanced = await AdvanceUntil(time, () => download.IsCompleted);
+        var error = await Assert.ThrowsAsync<NetworkException>(() => download);
+
+        // Assert
+        Assert.Contains(nameof(TransientFailure.ReadIdleTimeout), error.Message);
+        Assert.InRange(advanced, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(90));
+    }
+
+    [Fact]
     public async Task I_can_cancel_a_request_while_it_waits_to_retry()
     {
         // Arrange
@@ -208,6 +251,19 @@ public sealed class RetrySpecs
         // Assert
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => page);
         Assert.Single(server.RequestsTo("/p"));
+    }
+
+    /// <summary>Moves fake time in 10 s steps (a pending read may not be armed yet at the first one) until done.</summary>
+    private static async Task<TimeSpan> AdvanceUntil(FakeTimeProvider time, Func<bool> done)
+    {
+        var advanced = TimeSpan.Zero;
+        while (!done() && advanced < TimeSpan.FromMinutes(30))
+        {
+            time.Advance(TimeSpan.FromSeconds(10));
+            advanced += TimeSpan.FromSeconds(10);
+            await Task.Delay(20);
+        }
+        return advanced;
     }
 
     internal static async Task WaitUntil(Func<bool> condition)
