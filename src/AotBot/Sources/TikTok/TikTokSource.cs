@@ -13,6 +13,7 @@ namespace AotBot.Sources.TikTok;
 /// </summary>
 internal sealed class TikTokSource(
     IWebClient web,
+    ProxyPool proxies,
     IOptions<TikTokOptions> options,
     IOptions<LimitsOptions> limits,
     ILogger<TikTokSource> logger) : IMediaSource
@@ -52,8 +53,15 @@ internal sealed class TikTokSource(
         }
     }
 
-    /// <summary>A job's cookies and browser headers. Each new instance gets the pool's next proxy from the HTTP layer.</summary>
-    private static DownloadContext NewContext() => new(new CookieContainer(), s_browserHeaders, Proxy: null);
+    /// <summary>
+    /// A job's cookies, browser headers and proxy: the pool's next one (none without <c>Http:Proxy</c>/<c>Http:ProxyFile</c>),
+    /// written into the context so the downloads of the post go through the proxy that fetched its page.
+    /// </summary>
+    private DownloadContext NewContext()
+    {
+        var context = new DownloadContext(new CookieContainer(), s_browserHeaders, Proxy: null);
+        return context with { Proxy = proxies.For(context, attempt: 1) };
+    }
 
     /// <summary>
     /// Follows a short link's redirects (the HTTP layer's loop) to the post page and keeps that page: it is the

@@ -232,6 +232,7 @@ public sealed class TikTokSourceSpecs
             Assert.Equal((1, 1), (blockedProxy.PageRequests, goodProxy.PageRequests));
             Assert.Equal((0, 1), (blockedProxy.CdnRequests, goodProxy.CdnRequests));
             Assert.Equal(post.VideoBytes.Length, file.Length);
+            Assert.Equal(goodProxy.BaseUrl, video.Download.Proxy);
         }
         finally
         {
