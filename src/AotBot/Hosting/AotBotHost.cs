@@ -41,6 +41,7 @@ public static class AotBotHost
         services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+        services.AddSingleton<MemoryBudget>();
         services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>(
             (host, hosting) => host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
 
