@@ -136,7 +136,7 @@ public static partial class Cli
             stdout.WriteLine("healthy (configuration valid; no Http:Listen endpoint to ask)");
             return ExitOk;
         }
-        var url = ListenerOptions.ProbeUrl(listen, "/healthz")!;
+        var url = ListenAddress.ProbeUrl(listen, "/healthz")!;
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using AotBot.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace AotBot.Hosting;
 /// request by exact path to its <see cref="IHttpEndpoint"/>. Registered before the bot's services, so it starts
 /// first and stops last: probes keep answering while the bot drains.
 /// </summary>
-internal sealed class ListenerService(IOptions<ListenerOptions> options, IEnumerable<IHttpEndpoint> endpoints,
+internal sealed class ListenerService(IOptions<HttpOptions> options, IEnumerable<IHttpEndpoint> endpoints,
     TimeProvider time, ILogger<ListenerService> logger) : IHostedService, IAsyncDisposable
 {
     private readonly Dictionary<string, IHttpEndpoint> _routes = endpoints
@@ -26,7 +27,7 @@ internal sealed class ListenerService(IOptions<ListenerOptions> options, IEnumer
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var listen = options.Value.Listen;
-        if (ListenerOptions.ParseEndPoint(listen) is not { } endPoint) return Task.CompletedTask;
+        if (ListenAddress.Parse(listen) is not { } endPoint) return Task.CompletedTask;
         try
         {
             _server = MiniHttpServer.Start(endPoint, RouteAsync, new ServerLimits(), time, logger);
@@ -34,7 +35,7 @@ internal sealed class ListenerService(IOptions<ListenerOptions> options, IEnumer
         catch (SocketException ex)
         {
             // The setting names an address we cannot use: report it like any other bad setting (one line, exit 2).
-            throw new OptionsValidationException(ListenerOptions.Section, typeof(ListenerOptions),
+            throw new OptionsValidationException(HttpOptions.Section, typeof(HttpOptions),
                 [$"Http:Listen {listen} cannot be bound ({ex.SocketErrorCode}): set AOTBOT_Http__Listen"]);
         }
         logger.ListenerStarted(_server.LocalEndPoint.ToString(), string.Join(' ', _routes.Keys.Order(StringComparer.Ordinal)));

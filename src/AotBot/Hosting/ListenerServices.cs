@@ -1,3 +1,4 @@
+using AotBot.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -9,8 +10,8 @@ internal static class ListenerServices
     /// <summary>The listener on <c>Http:Listen</c>, its health/readiness/metrics endpoints and <see cref="BotMetrics"/>.</summary>
     public static IServiceCollection AddListener(this IServiceCollection services)
     {
-        services.AddOptions<ListenerOptions>().BindConfiguration(ListenerOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ListenerOptions>, ListenerOptionsValidator>();
+        // Http:Listen lives in HttpOptions (bound and validated on start by the Http layer); this checks its format.
+        services.AddSingleton<IValidateOptions<HttpOptions>, ListenAddressValidator>();
         services.TryAddSingleton<BotMetrics>();
         services.TryAddSingleton<Readiness>();
         services.AddSingleton<IHttpEndpoint, HealthzEndpoint>();

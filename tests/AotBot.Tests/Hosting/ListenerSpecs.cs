@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using AotBot.Hosting;
+using AotBot.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ public sealed class ListenerSpecs
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection([new("Http:Listen", "http://127.0.0.1:0")]);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpLayer();
         builder.Services.AddListener();
         configure?.Invoke(builder.Services);
         var host = builder.Build();
@@ -482,11 +484,11 @@ public sealed class ListenerSpecs
     public void I_can_give_Http_Listen_as_an_address_and_port(string listen, string endPoint, string probe)
     {
         // Act
-        var parsed = ListenerOptions.ParseEndPoint(listen);
+        var parsed = ListenAddress.Parse(listen);
 
         // Assert
         Assert.Equal(endPoint, parsed!.ToString());
-        Assert.Equal(probe, ListenerOptions.ProbeUrl(listen, "/healthz")!.ToString());
+        Assert.Equal(probe, ListenAddress.ProbeUrl(listen, "/healthz")!.ToString());
     }
 
     [Theory]

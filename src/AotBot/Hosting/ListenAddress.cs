@@ -1,26 +1,23 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
+using AotBot.Http;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Hosting;
 
-/// <summary>The bot's own HTTP listener: health, readiness, metrics and the webhook (key <c>Http:Listen</c>).</summary>
-public sealed record ListenerOptions
+/// <summary>Reads <c>Http:Listen</c>: <c>http://&lt;IP address or localhost&gt;:&lt;port&gt;</c>.</summary>
+public static class ListenAddress
 {
-    /// <summary>Shares the <c>Http</c> section with the outgoing HTTP layer's settings.</summary>
-    public const string Section = "Http";
-
-    /// <summary><c>http://&lt;IP address or localhost&gt;:&lt;port&gt;</c>, e.g. <c>http://0.0.0.0:8080</c>; off when empty.</summary>
-    public string Listen { get; set; } = "";
-
     internal const string Invalid =
         "Http:Listen must be http://<IP address or localhost>:<port>, e.g. http://0.0.0.0:8080: set AOTBOT_Http__Listen";
 
     /// <summary>
-    /// Parses <see cref="Listen"/>. <c>+</c>, <c>*</c> and <c>0.0.0.0</c> mean every IPv4 address, <c>[::]</c> every
-    /// address (dual stack). No TLS: Telegram's HTTPS ends at the reverse proxy in front of the bot.
+    /// The address to bind, or null when <paramref name="listen"/> is empty or malformed. <c>+</c>, <c>*</c> and
+    /// <c>0.0.0.0</c> mean every IPv4 address, <c>[::]</c> every address (dual stack). No TLS: Telegram's HTTPS ends at
+    /// the reverse proxy in front of the bot.
     /// </summary>
-    public static IPEndPoint? ParseEndPoint(string? listen)
+    public static IPEndPoint? Parse(string? listen)
     {
         const string scheme = "http://";
         if (listen is null || !listen.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return null;
@@ -34,8 +31,8 @@ public sealed record ListenerOptions
         {
             "+" or "*" => IPAddress.Any,
             "localhost" => IPAddress.Loopback,
-            ['[', .. var inner, ']'] => IPAddress.TryParse(inner, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? v6 : null,
-            _ => IPAddress.TryParse(host, out var v4) && v4.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? v4 : null,
+            ['[', .. var inner, ']'] => IPAddress.TryParse(inner, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6 ? v6 : null,
+            _ => IPAddress.TryParse(host, out var v4) && v4.AddressFamily == AddressFamily.InterNetwork ? v4 : null,
         };
         return address is null ? null : new IPEndPoint(address, port);
     }
@@ -43,7 +40,7 @@ public sealed record ListenerOptions
     /// <summary>Where a local probe (<c>aotbot healthcheck</c>) reaches the listener: a wildcard address becomes loopback.</summary>
     public static Uri? ProbeUrl(string? listen, string path)
     {
-        if (ParseEndPoint(listen) is not { } endPoint) return null;
+        if (Parse(listen) is not { } endPoint) return null;
         var address = endPoint.Address switch
         {
             var any when any.Equals(IPAddress.Any) => IPAddress.Loopback,
@@ -54,10 +51,11 @@ public sealed record ListenerOptions
     }
 }
 
-internal sealed class ListenerOptionsValidator : IValidateOptions<ListenerOptions>
+/// <summary>Checks <c>Http:Listen</c> at start (the Http layer's own validators check the rest of the section).</summary>
+internal sealed class ListenAddressValidator : IValidateOptions<HttpOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ListenerOptions options) =>
-        options.Listen.Length == 0 || ListenerOptions.ParseEndPoint(options.Listen) is not null
+    public ValidateOptionsResult Validate(string? name, HttpOptions options) =>
+        options.Listen.Length == 0 || ListenAddress.Parse(options.Listen) is not null
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(ListenerOptions.Invalid);
+            : ValidateOptionsResult.Fail(ListenAddress.Invalid);
 }
