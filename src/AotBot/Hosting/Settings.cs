@@ -25,7 +25,7 @@ public static class Settings
         new("Http:MaxAttempts", "3", "Attempts per request before it fails"),
         new("Http:UserAgent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "User-Agent of outgoing requests"),
         new("Storage:Provider", "sqlite", "sqlite (embedded) or postgres"),
-        new("Storage:ConnectionString", "Data Source=aotbot.db", "ADO.NET connection string", Secret: true),
+        new("Storage:ConnectionString", "Data Source=aotbot.db", "SQLite: Data Source=<file>; postgres: Host=..;Database=..;Username=..;Password=..", Secret: true),
         new("Imaging:Workers", "0", "Dedicated conversion threads (0 = one per processor)"),
         new("Imaging:JpegQuality", "75", "JPEG quality of converted images"),
         new("Limits:MaxUploadBytes", "52428800", "Largest file downloaded or uploaded (50 MB cloud, 2000 MB local Bot API)"),

@@ -1,0 +1,154 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace AotBot.Storage;
+
+/// <summary>
+/// What the bot sees of storage: the database when it answers, and when it does not, defaults (settings), misses
+/// (file_id cache, handled ids), dropped writes (users, downloads, cache, offset) and
+/// <see cref="StorageUnavailableException"/> for what must not be faked (saving settings, statistics).
+/// After a failure the database is left alone for <see cref="RetryInterval"/>, then one call tries it again, so a
+/// dead server costs one timeout per interval rather than one per update. One warning per <see cref="LogInterval"/>.
+/// </summary>
+internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, ILogger<ResilientBotStore> logger) : IBotStore
+{
+    internal static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _gate = new();
+    private volatile bool _down;
+    private DateTimeOffset _downSince;
+    private DateTimeOffset _retryAt;
+    private DateTimeOffset? _loggedAt;
+    private long _fallbacks;
+    private long _fallbacksSinceLog;
+
+    public Task<ChatSettings> GetChatSettingsAsync(long chatId, CancellationToken cancellationToken) =>
+        OrFallback(ct => inner.GetChatSettingsAsync(chatId, ct), ChatSettings.Default(chatId), cancellationToken);
+
+    public Task SaveChatSettingsAsync(ChatSettings settings, CancellationToken cancellationToken) =>
+        OrThrow(async ct => { await inner.SaveChatSettingsAsync(settings, ct); return true; }, cancellationToken);
+
+    public Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken) =>
+        OrFallback(async ct => { await inner.TouchUserAsync(user, ct); return true; }, false, cancellationToken);
+
+    // Without the database the bot asks Telegram for everything not yet confirmed, and tracks the offset itself.
+    public Task<long> GetUpdateOffsetAsync(CancellationToken cancellationToken) =>
+        OrFallback(inner.GetUpdateOffsetAsync, 0L, cancellationToken);
+
+    public Task<bool> IsUpdateHandledAsync(long updateId, CancellationToken cancellationToken) =>
+        OrFallback(ct => inner.IsUpdateHandledAsync(updateId, ct), false, cancellationToken);
+
+    public Task MarkUpdateHandledAsync(long updateId, long? newOffset, CancellationToken cancellationToken) =>
+        OrFallback(async ct => { await inner.MarkUpdateHandledAsync(updateId, newOffset, ct); return true; }, false, cancellationToken);
+
+    public Task<CachedMedia?> GetCachedMediaAsync(string source, string postId, FileMode mode, CancellationToken cancellationToken) =>
+        OrFallback(ct => inner.GetCachedMediaAsync(source, postId, mode, ct), null, cancellationToken);
+
+    public Task SaveCachedMediaAsync(CachedMedia media, CancellationToken cancellationToken) =>
+        OrFallback(async ct => { await inner.SaveCachedMediaAsync(media, ct); return true; }, false, cancellationToken);
+
+    public Task RecordDownloadAsync(DownloadRecord record, CancellationToken cancellationToken) =>
+        OrFallback(async ct => { await inner.RecordDownloadAsync(record, ct); return true; }, false, cancellationToken);
+
+    public Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        OrThrow(ct => inner.GetStatsAsync(now, ct), cancellationToken);
+
+    /// <summary>The failures that mean "the database is not there", as opposed to bugs, which propagate.</summary>
+    internal static bool IsUnavailable(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        DbException or TimeoutException or IOException or SocketException or StorageSchemaTooNewException => true,
+        // A timeout of our own making (Npgsql's connect timeout, the start-up wait), not the caller giving up.
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    private async Task<T> OrFallback<T>(Func<CancellationToken, Task<T>> operation, T fallback, CancellationToken cancellationToken)
+    {
+        var (ok, value) = await TryAsync(operation, cancellationToken);
+        return ok ? value! : fallback;
+    }
+
+    private async Task<T> OrThrow<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        var (ok, value) = await TryAsync(operation, cancellationToken);
+        return ok ? value! : throw new StorageUnavailableException();
+    }
+
+    private async Task<(bool Ok, T? Value)> TryAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        if (!MayTry()) return (false, default);
+        try
+        {
+            var value = await operation(cancellationToken);
+            Succeeded();
+            return (true, value);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            Failed(ex);
+            return (false, default);
+        }
+    }
+
+    private bool MayTry()
+    {
+        if (!_down) return true;
+        lock (_gate)
+        {
+            if (!_down) return true;
+            var now = time.GetUtcNow();
+            if (now < _retryAt)
+            {
+                _fallbacksSinceLog++;
+                return false;
+            }
+            // This call probes; the others keep falling back until it succeeds or the next interval.
+            _retryAt = now + RetryInterval;
+            return true;
+        }
+    }
+
+    private void Succeeded()
+    {
+        if (!_down) return;
+        long seconds, fallbacks;
+        lock (_gate)
+        {
+            if (!_down) return;
+            seconds = (long)(time.GetUtcNow() - _downSince).TotalSeconds;
+            fallbacks = _fallbacks + _fallbacksSinceLog;
+            (_down, _loggedAt, _fallbacks, _fallbacksSinceLog) = (false, null, 0, 0);
+        }
+        logger.Recovered(inner.Database.Provider, seconds, fallbacks);
+    }
+
+    private void Failed(Exception exception)
+    {
+        // Broken pooled connections would each fail once more after the server is back.
+        inner.Database.ClearPool();
+        long? report = null;
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            if (!_down) (_down, _downSince) = (true, now);
+            _retryAt = now + RetryInterval;
+            _fallbacksSinceLog++;
+            if (_loggedAt is not { } logged || now - logged >= LogInterval)
+            {
+                _loggedAt = now;
+                report = _fallbacksSinceLog;
+                _fallbacks += _fallbacksSinceLog;
+                _fallbacksSinceLog = 0;
+            }
+        }
+        if (report is { } fallbacks)
+            logger.Unavailable(inner.Database.Provider, Describe(exception), fallbacks);
+    }
+
+    internal static string Describe(Exception exception) =>
+        exception.InnerException is { } inner && inner.Message != exception.Message
+            ? $"{exception.GetType().Name}: {exception.Message} ({inner.Message})"
+            : $"{exception.GetType().Name}: {exception.Message}";
+}
