@@ -55,7 +55,10 @@ internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, IL
     public Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         OrThrow(ct => inner.GetStatsAsync(now, ct), cancellationToken);
 
-    /// <summary>The failures that mean "the database is not there", as opposed to bugs, which propagate.</summary>
+    /// <summary>
+    /// The failures that mean "no database to use": any database error (unreachable, locked, full, schema too new)
+    /// or a timeout. The bot goes on without the database rather than stop on it; anything else propagates.
+    /// </summary>
     internal static bool IsUnavailable(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         DbException or TimeoutException or IOException or SocketException or StorageSchemaTooNewException => true,

@@ -59,7 +59,11 @@ internal abstract class SqlDatabase(DbDataSource source, bool singleWriter) : IA
     }
 
     // The host disposes its services synchronously when it is disposed with `using`.
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Dispose()
+    {
+        source.Dispose();
+        _writer?.Dispose();
+    }
 
     public static SqlDatabase Create(StorageOptions options) => options.Provider switch
     {
