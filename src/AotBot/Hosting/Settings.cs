@@ -30,6 +30,7 @@ public static class Settings
         new("Imaging:JpegQuality", "75", "JPEG quality of converted images"),
         new("Limits:MaxUploadBytes", "52428800", "Largest file downloaded or uploaded (50 MB cloud, 2000 MB local Bot API)"),
         new("Limits:MaxVideoDurationSeconds", "1800", "Longer videos are refused before download"),
+        new("Limits:MemoryBudgetMB", "0", "Resident memory above which new jobs wait (0 = no budget)"),
         new("Hosting:ShutdownTimeout", "00:00:25", "Time in-flight work gets after SIGTERM"),
         new("Logging:Format", "plain", "plain or json (JSON lines)"),
         new("Logging:LogLevel:Default", "Information", "Minimum log level (per category: Logging:LogLevel:<category>)"),
