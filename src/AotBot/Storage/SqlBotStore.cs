@@ -60,7 +60,7 @@ internal sealed class SqlBotStore(SqlDatabase database, TimeProvider time, ILogg
                 .With("@language", settings.Language)
                 .With("@file_mode", (int)settings.FileMode);
             await command.ExecuteNonQueryAsync(ct);
-        }, cancellationToken);
+        }, cancellationToken, durable: true);
 
     public Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken) =>
         WriteAsync(async (write, ct) =>
@@ -219,10 +219,10 @@ internal sealed class SqlBotStore(SqlDatabase database, TimeProvider time, ILogg
         return await read(connection, cancellationToken);
     }
 
-    private async Task WriteAsync(Func<SqlWrite, CancellationToken, Task> work, CancellationToken cancellationToken)
+    private async Task WriteAsync(Func<SqlWrite, CancellationToken, Task> work, CancellationToken cancellationToken, bool durable = false)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await using var write = await database.BeginWriteAsync(cancellationToken);
+        await using var write = await database.BeginWriteAsync(cancellationToken, durable);
         await work(write, cancellationToken);
         await write.CommitAsync(cancellationToken);
     }

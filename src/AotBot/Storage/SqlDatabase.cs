@@ -28,16 +28,24 @@ internal abstract class SqlDatabase(DbDataSource source, bool singleWriter) : IA
     /// <summary>Run first in the migration transaction, so that instances starting together migrate one at a time.</summary>
     public virtual string? MigrationLockSql => null;
 
+    /// <summary>Run on the connection before a write that must survive a power loss, not only a crash.</summary>
+    public virtual string? DurableWriteSql => null;
+
     public ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => source.OpenConnectionAsync(cancellationToken);
 
     /// <summary>A connection with a transaction open; with a single writer, also its turn until disposed.</summary>
-    public async ValueTask<SqlWrite> BeginWriteAsync(CancellationToken cancellationToken)
+    public async ValueTask<SqlWrite> BeginWriteAsync(CancellationToken cancellationToken, bool durable = false)
     {
         if (_writer is not null) await _writer.WaitAsync(cancellationToken);
         DbConnection? connection = null;
         try
         {
             connection = await source.OpenConnectionAsync(cancellationToken);
+            if (durable && DurableWriteSql is { } sql)
+            {
+                await using var command = connection.Command(sql);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
             return new SqlWrite(connection, transaction, _writer);
         }

@@ -40,7 +40,7 @@ internal sealed class StorageConnectionStringValidator : IValidateOptions<Storag
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
         {
-            // The parsers' messages name the keyword or position at fault, never a value.
+            // The parsers name the keyword at fault; a password is never parsed, so it never shows.
             return ValidateOptionsResult.Fail($"Storage:ConnectionString is not a valid {options.Provider} connection string ({ex.Message}){Fix}");
         }
     }
