@@ -9,7 +9,8 @@ namespace AotBot.Storage;
 /// (file_id cache, handled ids), dropped writes (users, downloads, cache, offset) and
 /// <see cref="StorageUnavailableException"/> for what must not be faked (saving settings, statistics).
 /// After a failure the database is left alone for <see cref="RetryInterval"/>, then one call tries it again, so a
-/// dead server costs one timeout per interval rather than one per update. One warning per <see cref="LogInterval"/>.
+/// dead server costs one timeout per interval rather than one per update. At most one warning per
+/// <see cref="LogInterval"/>, and a line when a warned-about outage ends.
 /// </summary>
 internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, ILogger<ResilientBotStore> logger) : IBotStore
 {
@@ -20,9 +21,11 @@ internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, IL
     private volatile bool _down;
     private DateTimeOffset _downSince;
     private DateTimeOffset _retryAt;
-    private DateTimeOffset? _loggedAt;
-    private long _fallbacks;
-    private long _fallbacksSinceLog;
+    // Across outages, so that a database coming and going still costs one warning a minute.
+    private DateTimeOffset? _warnedAt;
+    private bool _outageWarned;
+    private long _outageFallbacks;
+    private long _unwarnedFallbacks;
 
     public Task<ChatSettings> GetChatSettingsAsync(long chatId, CancellationToken cancellationToken) =>
         OrFallback(ct => inner.GetChatSettingsAsync(chatId, ct), ChatSettings.Default(chatId), cancellationToken);
@@ -104,7 +107,8 @@ internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, IL
             var now = time.GetUtcNow();
             if (now < _retryAt)
             {
-                _fallbacksSinceLog++;
+                _outageFallbacks++;
+                _unwarnedFallbacks++;
                 return false;
             }
             // This call probes; the others keep falling back until it succeeds or the next interval.
@@ -116,37 +120,37 @@ internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, IL
     private void Succeeded()
     {
         if (!_down) return;
-        long seconds, fallbacks;
+        long? seconds = null, fallbacks = null;
         lock (_gate)
         {
             if (!_down) return;
-            seconds = (long)(time.GetUtcNow() - _downSince).TotalSeconds;
-            fallbacks = _fallbacks + _fallbacksSinceLog;
-            (_down, _loggedAt, _fallbacks, _fallbacksSinceLog) = (false, null, 0, 0);
+            if (_outageWarned)
+                (seconds, fallbacks) = ((long)(time.GetUtcNow() - _downSince).TotalSeconds, _outageFallbacks);
+            _down = false;
         }
-        logger.Recovered(inner.Database.Provider, seconds, fallbacks);
+        if (seconds is not null)
+            logger.Recovered(inner.Database.Provider, seconds.Value, fallbacks!.Value);
     }
 
     private void Failed(Exception exception)
     {
         // Broken pooled connections would each fail once more after the server is back.
         inner.Database.ClearPool();
-        long? report = null;
+        long? warn = null;
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            if (!_down) (_down, _downSince) = (true, now);
+            if (!_down) (_down, _downSince, _outageWarned, _outageFallbacks) = (true, now, false, 0);
             _retryAt = now + RetryInterval;
-            _fallbacksSinceLog++;
-            if (_loggedAt is not { } logged || now - logged >= LogInterval)
+            _outageFallbacks++;
+            _unwarnedFallbacks++;
+            if (_warnedAt is not { } warned || now - warned >= LogInterval)
             {
-                _loggedAt = now;
-                report = _fallbacksSinceLog;
-                _fallbacks += _fallbacksSinceLog;
-                _fallbacksSinceLog = 0;
+                warn = _unwarnedFallbacks;
+                (_warnedAt, _outageWarned, _unwarnedFallbacks) = (now, true, 0);
             }
         }
-        if (report is { } fallbacks)
+        if (warn is { } fallbacks)
             logger.Unavailable(inner.Database.Provider, Describe(exception), fallbacks);
     }
 

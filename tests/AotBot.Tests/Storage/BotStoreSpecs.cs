@@ -409,4 +409,33 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         Assert.StartsWith($"Storage {Provider} is available again after 70 s;", line);
         Assert.Single(Logs.Entries, e => e.Level == LogLevel.Information && e.Id == 6004);
     }
+
+    [DatabaseFact]
+    public async Task I_see_at_most_one_warning_a_minute_while_the_database_comes_and_goes()
+    {
+        // Arrange
+        var store = Resilient(NewStore(failFast: true));
+        await store.TouchUserAsync(new UserRecord(1, "en", null, Time.GetUtcNow()), default);
+
+        // Act: away, back, away again and back again, all within a minute.
+        foreach (var _ in new[] { 1, 2 })
+        {
+            await TakeDatabaseAwayAsync();
+            try
+            {
+                await store.TouchUserAsync(new UserRecord(2, "en", null, Time.GetUtcNow()), default);
+            }
+            finally
+            {
+                await BringDatabaseBackAsync();
+            }
+            Time.Advance(ResilientBotStore.RetryInterval);
+            await store.TouchUserAsync(new UserRecord(3, "en", null, Time.GetUtcNow()), default);
+        }
+
+        // Assert
+        Assert.Single(Logs.WithId(6003));
+        Assert.Single(Logs.WithId(6004));
+        Assert.Equal(2, (await store.GetStatsAsync(Time.GetUtcNow(), default)).UsersTotal);
+    }
 }
