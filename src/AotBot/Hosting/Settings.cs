@@ -33,7 +33,7 @@ public static class Settings
         new("Http:MaxConcurrentDownloads", "16", "Downloads in flight across all jobs"),
         new("Http:DownloadsPerJob", "4", "Downloads in flight for one job"),
         new("Storage:Provider", "sqlite", "sqlite (embedded) or postgres"),
-        new("Storage:ConnectionString", "Data Source=aotbot.db", "ADO.NET connection string", Secret: true),
+        new("Storage:ConnectionString", "Data Source=aotbot.db", "SQLite: Data Source=<file>; postgres: Host=..;Database=..;Username=..;Password=..", Secret: true),
         new("Imaging:Workers", "0", "Dedicated conversion threads (0 = one per processor)"),
         new("Imaging:JpegQuality", "75", "JPEG quality of converted images"),
         new("TikTok:ApiFallbackUrl", "", "aweme_detail API tried when the TikTok page is blocked ({id} = post id, else ?aweme_id=<id>)"),
