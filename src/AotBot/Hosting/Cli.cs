@@ -88,6 +88,8 @@ public static partial class Cli
         {
             // Validated here first so a bad setting gives one line, not the host's "Hosting failed to start" trace.
             host.Services.GetRequiredService<IStartupValidator>().Validate();
+            // Likewise a taken Http:Listen port.
+            host.Services.GetRequiredService<ListenerService>().Start();
             await host.StartAsync();
         }
         catch (OptionsValidationException ex)

@@ -26,20 +26,28 @@ internal sealed class ListenerService(IOptions<HttpOptions> options, IEnumerable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        Start();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Binds and starts serving (once). <c>aotbot run</c> calls it before the host starts, so a taken port is reported
+    /// as one line like any bad setting (<see cref="OptionsValidationException"/>) rather than a host start failure.
+    /// </summary>
+    public void Start()
+    {
         var listen = options.Value.Listen;
-        if (ListenAddress.Parse(listen) is not { } endPoint) return Task.CompletedTask;
+        if (_server is not null || ListenAddress.Parse(listen) is not { } endPoint) return;
         try
         {
             _server = MiniHttpServer.Start(endPoint, RouteAsync, new ServerLimits(), time, logger);
         }
         catch (SocketException ex)
         {
-            // The setting names an address we cannot use: report it like any other bad setting (one line, exit 2).
             throw new OptionsValidationException(HttpOptions.Section, typeof(HttpOptions),
                 [$"Http:Listen {listen} cannot be bound ({ex.SocketErrorCode}): set AOTBOT_Http__Listen"]);
         }
         logger.ListenerStarted(_server.LocalEndPoint.ToString(), string.Join(' ', _routes.Keys.Order(StringComparer.Ordinal)));
-        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
