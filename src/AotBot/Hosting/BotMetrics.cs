@@ -24,7 +24,8 @@ public sealed class BotMetrics
     private readonly Counter _jobs = new("aotbot_jobs_total", "Finished jobs by kind and outcome.", "kind", "outcome");
     private readonly Gauge _queueDepth = new("aotbot_queue_depth", "Items waiting in a queue.", "queue");
     private readonly Histogram _conversion = new("aotbot_conversion_seconds", "Time to convert one image.", ConversionBuckets);
-    private readonly Counter _downloadBytes = new("aotbot_download_bytes_total", "Bytes of media downloaded, by source.", "source");
+    private readonly Counter _downloads = new("aotbot_downloads_total", "Media files downloaded.");
+    private readonly Counter _downloadBytes = new("aotbot_download_bytes_total", "Bytes of media downloaded.");
     private readonly Counter _rateLimited = new("aotbot_telegram_rate_limited_total", "Bot API 429 answers, by method.", "method");
     private readonly Counter _cache = new("aotbot_cache_lookups_total", "file_id cache lookups by result (hit, miss).", "result");
     private readonly TimeProvider _time;
@@ -58,8 +59,12 @@ public sealed class BotMetrics
     /// <summary>One image conversion took <paramref name="elapsed"/>.</summary>
     public void ConversionFinished(TimeSpan elapsed) => _conversion.Observe(elapsed.TotalSeconds);
 
-    /// <summary>Media bytes downloaded from <paramref name="source"/> (<c>tiktok</c>, <c>instagram</c>, ...).</summary>
-    public void Downloaded(string source, long bytes) => _downloadBytes.Add(bytes, source);
+    /// <summary>One media file of <paramref name="bytes"/> was downloaded.</summary>
+    public void Downloaded(long bytes)
+    {
+        _downloads.Add(1);
+        _downloadBytes.Add(bytes);
+    }
 
     /// <summary>The Bot API answered 429 to <paramref name="method"/> (e.g. <c>sendVideo</c>).</summary>
     public void TelegramRateLimited(string method) => _rateLimited.Add(1, method);
@@ -77,6 +82,7 @@ public sealed class BotMetrics
         _jobs.WriteTo(text);
         _queueDepth.WriteTo(text);
         _conversion.WriteTo(text);
+        _downloads.WriteTo(text);
         _downloadBytes.WriteTo(text);
         _rateLimited.WriteTo(text);
         _cache.WriteTo(text);

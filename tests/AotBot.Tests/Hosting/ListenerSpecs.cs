@@ -154,7 +154,7 @@ public sealed class ListenerSpecs
         metrics.UpdateReceived();
         metrics.UpdateReceived();
         metrics.JobFinished("video", "ok");
-        metrics.Downloaded("tiktok", 1500);
+        metrics.Downloaded(1500);
         using var client = new HttpClient { BaseAddress = baseUrl };
 
         // Act
@@ -166,7 +166,7 @@ public sealed class ListenerSpecs
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
         Assert.Contains("# TYPE aotbot_updates_received_total counter\naotbot_updates_received_total 2\n", text);
         Assert.Contains("aotbot_jobs_total{kind=\"video\",outcome=\"ok\"} 1\n", text);
-        Assert.Contains("aotbot_download_bytes_total{source=\"tiktok\"} 1500\n", text);
+        Assert.Contains("aotbot_download_bytes_total 1500\n", text);
         Assert.Matches(@"\nprocess_resident_memory_bytes [1-9][0-9]*\n", text);
         await host.StopAsync();
     }
