@@ -11,8 +11,8 @@ namespace AotBot.Hosting;
 /// <summary>The limits that keep the listener safe on the open internet.</summary>
 internal sealed record ServerLimits
 {
-    /// <summary>Connections served at once; more are answered 503 and closed.</summary>
-    public int MaxConnections { get; init; } = 128;
+    /// <summary>Connections served at once; more are answered 503 and closed. Also caps buffered bodies at 64 MB.</summary>
+    public int MaxConnections { get; init; } = 64;
 
     /// <summary>Request line plus headers; more is answered 431.</summary>
     public int MaxHeaderBytes { get; init; } = 16 * 1024;
@@ -150,15 +150,17 @@ internal sealed class MiniHttpServer : IAsyncDisposable
     {
         var buffer = ArrayPool<byte>.Shared.Rent(_limits.MaxHeaderBytes);
         var (start, end) = (0, 0);
+        var served = false;
         try
         {
             while (true)
             {
                 if (start == end)
                 {
-                    // Idle: wait for the first byte of the next request, up to the keep-alive timeout.
+                    // Idle: wait for the first byte of the next request. A new connection gets only the request
+                    // timeout for it, so holding a connection slot without asking anything is not cheap.
                     (start, end) = (0, 0);
-                    using var idle = new Deadline(_limits.KeepAliveTimeout, _time, _stopping.Token);
+                    using var idle = new Deadline(served ? _limits.KeepAliveTimeout : _limits.RequestTimeout, _time, _stopping.Token);
                     var received = await socket.ReceiveAsync(buffer.AsMemory(0, _limits.MaxHeaderBytes), SocketFlags.None, idle.Token);
                     if (received == 0) return;
                     end = received;
@@ -199,6 +201,7 @@ internal sealed class MiniHttpServer : IAsyncDisposable
                 var keepAlive = read.KeepAlive && !_stopping.IsCancellationRequested;
                 await socket.SendAsync(Serialize(response, keepAlive, includeBody: request.Method != "HEAD"), SocketFlags.None, handling.Token);
                 if (!keepAlive) return;
+                served = true;
             }
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)

@@ -356,6 +356,22 @@ public sealed class ListenerSpecs
         Assert.True(time.GetUtcNow() - time.Start >= new ServerLimits().KeepAliveTimeout);
     }
 
+    [Fact]
+    public async Task A_connection_that_asks_nothing_is_closed_after_the_request_timeout()
+    {
+        // Arrange
+        var time = new FakeTimeProvider();
+        await using var server = StartEchoServer(time: time);
+        await using var silent = await RawHttpConnection.OpenAsync(server.LocalEndPoint);
+
+        // Act
+        var closed = await AdvanceUntilAsync(time, silent.ReadResponseAsync());
+
+        // Assert
+        Assert.Null(closed);
+        Assert.InRange(time.GetUtcNow() - time.Start, new ServerLimits().RequestTimeout, new ServerLimits().KeepAliveTimeout - TimeSpan.FromSeconds(1));
+    }
+
     [Theory]
     [InlineData("GET /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", 411)]
     [InlineData("GET /a HTTP/2.0\r\nHost: x\r\n\r\n", 505)]
