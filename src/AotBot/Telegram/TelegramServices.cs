@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
 
 namespace AotBot.Telegram;
 
@@ -9,6 +10,30 @@ internal static class TelegramServices
     {
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
+        services.AddOptions<JobLimitsOptions>().BindConfiguration(JobLimitsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobLimitsOptions>, JobLimitsOptionsValidator>();
+
+        services.AddSingleton<TelegramHttp>();
+        services.AddSingleton<ITelegramBotClient>(provider =>
+        {
+            var telegram = provider.GetRequiredService<IOptions<TelegramOptions>>().Value;
+            // RetryThreshold 0: Telegram.Bot throws on every 429 and BotApi owns waiting, resending and pacing.
+            var clientOptions = new TelegramBotClientOptions(telegram.Token, telegram.ApiBaseUrl) { RetryThreshold = 0 };
+            return new TelegramBotClient(clientOptions, provider.GetRequiredService<TelegramHttp>().Client);
+        });
+        services.AddSingleton<Pacer>();
+        services.AddSingleton<BotApi>();
+        services.AddSingleton<ChatActions>();
+        services.AddSingleton<BotIdentity>();
+        services.AddSingleton<JobLimiter>();
+        services.AddSingleton<MediaPreparation>();
+        services.AddSingleton<MediaSender>();
+        services.AddSingleton<LinkJobs>();
+        services.AddSingleton<InlineFlow>();
+        services.AddSingleton<IUpdateHandler, UpdateHandler>();
+        services.AddSingleton<UpdateDispatcher>();
+        services.AddSingleton<IUpdateReceiver, LongPollingReceiver>();
+        services.AddHostedService<BotService>();
         return services;
     }
 }
