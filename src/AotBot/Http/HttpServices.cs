@@ -9,6 +9,16 @@ internal static class HttpServices
     {
         services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HttpOptions>, HttpOptionsValidator>();
+        services.AddSingleton<IValidateOptions<HttpOptions>, HttpOptionsChecks>();
+        services.AddSingleton<HostOverrides>();
+        services.AddSingleton<AddressGuard>();
+        services.AddSingleton<ProxyPool>();
+        services.AddSingleton<HttpHandlers>();
+        services.AddSingleton(_ => new Backoff(Random.Shared));
+        services.AddSingleton<HttpRequestRunner>();
+        services.AddSingleton<IWebClient, WebClient>();
+        services.AddSingleton<IMediaDownloader, MediaDownloader>();
+        services.AddSingleton<TelegramHttpClient>();
         return services;
     }
 }
