@@ -10,6 +10,8 @@ using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types.InlineQueryResults;
 using Telegram.Bot.Types.ReplyMarkups;
+using FileMode = AotBot.Storage.FileMode;
+using Video = AotBot.Sources.Video;
 
 namespace AotBot.Telegram;
 
@@ -164,9 +166,9 @@ internal sealed class InlineFlow(
         {
             Caption = caption,
             ParseMode = ParseMode.Html,
-            Width = video.Width > 0 ? video.Width : null,
-            Height = video.Height > 0 ? video.Height : null,
-            Duration = video.Duration > TimeSpan.Zero ? (int)video.Duration.TotalSeconds : null,
+            Width = video.Width,
+            Height = video.Height,
+            Duration = (int)video.Duration.TotalSeconds,
             SupportsStreaming = true,
         };
 

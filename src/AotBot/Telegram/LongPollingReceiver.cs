@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using AotBot.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace AotBot.Telegram;
 /// updates still in progress, so none is lost if the process dies before finishing it. Failures are logged and
 /// cooled down; the loop only ends when stopping.
 /// </summary>
-internal sealed class LongPollingReceiver(TelegramHttp http, IOptions<TelegramOptions> options, TimeProvider time,
+internal sealed class LongPollingReceiver(TelegramHttpClient http, IOptions<TelegramOptions> options, TimeProvider time,
     ILogger<LongPollingReceiver> logger) : IUpdateReceiver
 {
     internal const int TimeoutSeconds = 50;

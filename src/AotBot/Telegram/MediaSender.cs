@@ -12,6 +12,8 @@ using Telegram.Bot;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types.ReplyMarkups;
+using FileMode = AotBot.Storage.FileMode;
+using Video = AotBot.Sources.Video;
 
 namespace AotBot.Telegram;
 
@@ -202,7 +204,7 @@ internal sealed class MediaSender(
         }
 
         Message? processing = null;
-        if (request.IsPrivate && formats.Any(f => !Imaging.ImageSniffer.IsTelegramPhotoFormat(f)))
+        if (request.IsPrivate && formats.Any(f => !ImageSniffer.IsTelegramPhotoFormat(f)))
             processing = await api.SendTextAsync(request, texts.Text(request.Language, "processing"), cancellationToken);
         try
         {

@@ -59,6 +59,7 @@ internal sealed class Pacer(TimeProvider time)
 
     private sealed class Bucket(double burst, double perSecond, long createdAt)
     {
+        private readonly double _burst = burst;
         private double _tokens = burst;
         private long _at = createdAt;
 
@@ -72,12 +73,12 @@ internal sealed class Pacer(TimeProvider time)
         public bool IsFull(long now, TimeProvider time)
         {
             Refill(now, time);
-            return _tokens >= burst;
+            return _tokens >= _burst;
         }
 
         private void Refill(long now, TimeProvider time)
         {
-            _tokens = Math.Min(burst, _tokens + time.GetElapsedTime(_at, now).TotalSeconds * perSecond);
+            _tokens = Math.Min(_burst, _tokens + time.GetElapsedTime(_at, now).TotalSeconds * perSecond);
             _at = now;
         }
     }

@@ -1,3 +1,4 @@
+using AotBot.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
@@ -13,13 +14,12 @@ internal static class TelegramServices
         services.AddOptions<JobLimitsOptions>().BindConfiguration(JobLimitsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobLimitsOptions>, JobLimitsOptionsValidator>();
 
-        services.AddSingleton<TelegramHttp>();
         services.AddSingleton<ITelegramBotClient>(provider =>
         {
             var telegram = provider.GetRequiredService<IOptions<TelegramOptions>>().Value;
             // RetryThreshold 0: Telegram.Bot throws on every 429 and BotApi owns waiting, resending and pacing.
             var clientOptions = new TelegramBotClientOptions(telegram.Token, telegram.ApiBaseUrl) { RetryThreshold = 0 };
-            return new TelegramBotClient(clientOptions, provider.GetRequiredService<TelegramHttp>().Client);
+            return new TelegramBotClient(clientOptions, provider.GetRequiredService<TelegramHttpClient>().Client);
         });
         services.AddSingleton<Pacer>();
         services.AddSingleton<BotApi>();
