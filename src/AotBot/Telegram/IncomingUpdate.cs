@@ -8,7 +8,7 @@ namespace AotBot.Telegram;
 /// <summary>One update as received: its id always, the parsed <see cref="Update"/> when Telegram.Bot could read it.</summary>
 internal readonly record struct IncomingUpdate(long Id, Update? Update, string? Error)
 {
-    private static readonly JsonTypeInfo<Update> s_updateInfo = (JsonTypeInfo<Update>)JsonBotAPI.Options.GetTypeInfo(typeof(Update));
+    private static readonly JsonTypeInfo<Update> s_updateInfo = UpdateTypeInfo();
 
     /// <summary>
     /// Reads each element of a getUpdates <c>result</c> (or a webhook body) on its own: Telegram.Bot fails a whole
@@ -23,6 +23,14 @@ internal readonly record struct IncomingUpdate(long Id, Update? Update, string? 
             if (Parse(element) is { } update) updates.Add(update);
         }
         return updates;
+    }
+
+    // Telegram.Bot's converters with its source-generated metadata, as under AOT (JsonBotAPI.Options gets the
+    // context only when reflection is off, so a JIT build would otherwise take the reflection path).
+    private static JsonTypeInfo<Update> UpdateTypeInfo()
+    {
+        var options = new JsonSerializerOptions(JsonBotAPI.Options) { TypeInfoResolver = JsonBotSerializerContext.Default };
+        return (JsonTypeInfo<Update>)options.GetTypeInfo(typeof(Update));
     }
 
     public static IncomingUpdate? Parse(JsonElement element)

@@ -184,6 +184,10 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
             await FinishAsync(id, markHandled: false);
             return;
         }
+        catch (ChatClosedException closed)
+        {
+            logger.ChatClosed(closed.ChatId, closed.Message);
+        }
         catch (Exception ex)
         {
             logger.UpdateFailed(id, update.Type.ToString(), ex.GetType().Name, ex.Message);
