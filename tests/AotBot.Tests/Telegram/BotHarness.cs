@@ -5,6 +5,7 @@ using AotBot.Testing.FakeBotApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AotBot.Tests.Telegram;
 
@@ -60,6 +61,25 @@ internal sealed class BotHarness : IAsyncDisposable
             throw new TimeoutException(ex.Message + "\nLogs:\n" + logs.Text, ex);
         }
         return new BotHarness(api, host, logs, ownsApi);
+    }
+
+    /// <summary>
+    /// Moves fake time forward a step at a time (letting the bot react between steps) until <paramref name="done"/>;
+    /// returns how far it moved. The bot's timers start at moments the test cannot see, so one big jump could land early.
+    /// </summary>
+    public static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider time, Func<bool> done, TimeSpan step, TimeSpan? limit = null)
+    {
+        var moved = TimeSpan.Zero;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!done())
+        {
+            if (moved > (limit ?? TimeSpan.FromMinutes(10)) || DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Still waiting after {moved} of fake time.");
+            time.Advance(step);
+            moved += step;
+            await Task.Delay(20);
+        }
+        return moved;
     }
 
     /// <summary>Stops the host (flushing its logs) and returns what it logged.</summary>
