@@ -26,6 +26,10 @@ public sealed record LimitsOptions
     [Range(1, 86_400,
         ErrorMessage = "Limits:MaxVideoDurationSeconds must be between 1 and 86400: set AOTBOT_Limits__MaxVideoDurationSeconds")]
     public int MaxVideoDurationSeconds { get; set; } = 1800;
+
+    /// <summary>Resident memory above which new jobs wait for running ones to finish; 0 = no budget.</summary>
+    [Range(0, 1_048_576, ErrorMessage = "Limits:MemoryBudgetMB must be between 0 and 1048576: set AOTBOT_Limits__MemoryBudgetMB")]
+    public int MemoryBudgetMB { get; set; }
 }
 
 // Hand-written: RangeAttribute over TimeSpan needs a TypeConverter, which is not trim-safe.

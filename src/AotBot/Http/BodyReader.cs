@@ -70,14 +70,14 @@ internal static class BodyReader
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBuffer);
         try
         {
-            if (!head.IsEmpty) await file.AppendAsync(head, final.Token).ConfigureAwait(false);
+            file.Append(head.Span);
             while (true)
             {
                 var room = (int)Math.Min(buffer.Length, cap - file.Length + 1);
                 var read = await final.ReadAsync(body, buffer.AsMemory(0, room)).ConfigureAwait(false);
                 if (read == 0) return file;
                 if (file.Length + read > cap) throw new MediaTooLargeException(null);
-                await file.AppendAsync(buffer.AsMemory(0, read), final.Token).ConfigureAwait(false);
+                file.Append(buffer.AsSpan(0, read));
             }
         }
         catch

@@ -34,7 +34,6 @@ internal sealed class HttpHandlers : IAsyncDisposable
         {
             MaxConnectionsPerServer = 20,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             ConnectTimeout = TimeSpan.FromSeconds(10),
             AutomaticDecompression = DecompressionMethods.All,
             UseCookies = false,

@@ -57,7 +57,7 @@ public sealed class LinkFinder(MediaSources sources)
         void Add(string? candidate)
         {
             if (!TryCreateHttpUrl(candidate, out var url) || url.IdnHost.Length == 0) return;
-            if (sources.Find(url) is null || !seen.Add(url.AbsoluteUri)) return;
+            if (sources.Find(url) is null || !seen.Add(DuplicateKey(url))) return;
             found.Add(url);
         }
     }
@@ -70,6 +70,9 @@ public sealed class LinkFinder(MediaSources sources)
         url = null;
         return false;
     }
+
+    // One link pasted as http and https, or with and without its trailing slash, is still one link.
+    private static string DuplicateKey(Uri url) => url.IdnHost + url.AbsolutePath.TrimEnd('/') + url.Query;
 
     private static MessageLink[] SortedByOffset(IReadOnlyList<MessageLink>? entities)
     {

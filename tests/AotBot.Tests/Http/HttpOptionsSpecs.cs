@@ -1,6 +1,4 @@
-using System.Globalization;
 using AotBot.Hosting;
-using AotBot.Http;
 
 namespace AotBot.Tests.Http;
 
@@ -27,29 +25,5 @@ public sealed class HttpOptionsSpecs
         // Assert
         Assert.Equal(Cli.ExitBadConfiguration, exit);
         Assert.Equal(expected, stderr.ToString().Trim());
-    }
-
-    [Fact]
-    public void I_can_trust_the_catalogue_defaults_of_the_http_settings()
-    {
-        // Arrange
-        var defaults = new HttpOptions();
-
-        foreach (var setting in Settings.All.Where(s => s.Key.StartsWith("Http:") && !s.Key.Contains('<')))
-        {
-            // Act
-            var value = typeof(HttpOptions).GetProperty(setting.Key["Http:".Length..])!.GetValue(defaults);
-            var text = value switch
-            {
-                null => "",
-                bool b => b ? "true" : "false",
-                TimeSpan t => t.ToString("c"),
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                _ => value.ToString(),
-            };
-
-            // Assert
-            Assert.True(setting.Default == text, $"{setting.Key}: catalogue says '{setting.Default}', HttpOptions says '{text}'.");
-        }
     }
 }

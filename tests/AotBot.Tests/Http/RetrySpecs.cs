@@ -223,6 +223,7 @@ public sealed class RetrySpecs
         // Act
         var download = http.Downloader.DownloadAsync(new MediaFile([server.Url("/v.mp4")]), DownloadContext.Plain(), CancellationToken.None);
         await WaitUntil(() => server.RequestsTo("/v.mp4") is [{ BodyBytesSent: 1000 }]);
+        await Task.Delay(200); // let the client take the headers and stop the attempt clock before time moves
         var advanced = await AdvanceUntil(time, () => download.IsCompleted);
         var error = await Assert.ThrowsAsync<NetworkException>(() => download);
 

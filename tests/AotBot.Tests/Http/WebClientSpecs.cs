@@ -1,4 +1,3 @@
-using System.Net;
 using AotBot.Http;
 using AotBot.Sources;
 using AotBot.Testing.FaultServer;
@@ -72,24 +71,5 @@ public sealed class WebClientSpecs
         var media = server.RequestsTo("/video.mp4");
         Assert.Equal("tt_chain_token=abc", media[0].Cookie);
         Assert.Null(media[1].Cookie);
-    }
-
-    [Fact]
-    public async Task I_get_not_found_for_a_404_without_a_retry()
-    {
-        // Arrange
-        await using var server = FaultServer.Start();
-        server.Map("/gone", FaultReply.Code(404));
-        var (time, logs) = HttpTestData.Clock();
-        await using var http = HttpTestData.Layer(time, logs);
-
-        // Act
-        var error = await Assert.ThrowsAsync<HttpFetchException>(() =>
-            http.WebClient.GetPageAsync(server.Url("/gone"), DownloadContext.Plain(), CancellationToken.None));
-
-        // Assert
-        Assert.Equal(HttpFailure.NotFound, error.Failure);
-        Assert.Equal((int)HttpStatusCode.NotFound, error.StatusCode);
-        Assert.Single(server.Requests);
     }
 }

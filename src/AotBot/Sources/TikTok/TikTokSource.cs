@@ -13,6 +13,7 @@ namespace AotBot.Sources.TikTok;
 /// </summary>
 internal sealed class TikTokSource(
     IWebClient web,
+    ProxyPool proxies,
     IOptions<TikTokOptions> options,
     IOptions<LimitsOptions> limits,
     ILogger<TikTokSource> logger) : IMediaSource
@@ -34,34 +35,46 @@ internal sealed class TikTokSource(
     public async Task<MediaPost> ExtractAsync(Uri url, CancellationToken cancellationToken)
     {
         var context = NewContext();
-        var id = await ResolveIdAsync(url, context, cancellationToken).ConfigureAwait(false);
+        var (id, firstPage) = TikTokPostId.TryParse(url) is { } direct
+            ? (direct, null)
+            : await ResolveShortLinkAsync(url, context, cancellationToken).ConfigureAwait(false);
         try
         {
-            var (post, failure) = await TryWebPageAsync(id, context, cancellationToken).ConfigureAwait(false);
+            var (post, failure) = await TryWebPageAsync(id, context, firstPage, cancellationToken).ConfigureAwait(false);
             post ??= await TryFallbackApiAsync(id, cancellationToken).ConfigureAwait(false);
             return post ?? throw (failure is { Failure: HttpFailure.NetworkError }
                 ? new NetworkException($"TikTok post {id} could not be fetched.", failure)
                 : new RateLimitedException($"TikTok blocked the page of post {id} and no fallback answered.", failure));
         }
-        catch (AotBotException error) when (error is not HttpFetchException)
+        catch (AotBotException error)
         {
             logger.PostRefused(id.Value, error.GetType().Name);
             throw;
         }
     }
 
-    /// <summary>A job's cookies and browser headers. Each new instance gets the pool's next proxy from the HTTP layer.</summary>
-    private static DownloadContext NewContext() => new(new CookieContainer(), s_browserHeaders, Proxy: null);
-
-    private async Task<TikTokPostId> ResolveIdAsync(Uri url, DownloadContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// A job's cookies, browser headers and proxy: the pool's next one (none without <c>Http:Proxy</c>/<c>Http:ProxyFile</c>),
+    /// written into the context so the downloads of the post go through the proxy that fetched its page.
+    /// </summary>
+    private DownloadContext NewContext()
     {
-        if (TikTokPostId.TryParse(url) is { } direct) return direct;
+        var context = new DownloadContext(new CookieContainer(), s_browserHeaders, Proxy: null);
+        return context with { Proxy = proxies.For(context, attempt: 1) };
+    }
+
+    /// <summary>
+    /// Follows a short link's redirects (the HTTP layer's loop) to the post page and keeps that page: it is the
+    /// post's page already, so TikTok sees one page view per short link, not two.
+    /// </summary>
+    private async Task<(TikTokPostId Id, WebPage? Page)> ResolveShortLinkAsync(Uri url, DownloadContext context, CancellationToken cancellationToken)
+    {
         if (!TikTokPostId.IsShortLink(url)) throw new UnsupportedLinkException($"Not a TikTok post link: {Redaction.RedactUrl(url)}");
 
-        Uri final;
+        WebPage page;
         try
         {
-            final = await web.ResolveRedirectsAsync(url, context, cancellationToken).ConfigureAwait(false);
+            page = await web.GetPageAsync(url, context, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpFetchException error)
         {
@@ -70,14 +83,14 @@ internal sealed class TikTokSource(
                 : ToTypedError(error);
         }
 
-        if (TikTokPostId.TryParse(final) is { } id)
+        if (TikTokPostId.TryParse(page.FinalUrl) is { } id)
         {
             logger.ShortLinkResolved(Redaction.RedactUrl(url), id.Value);
-            return id;
+            return (id, page);
         }
-        if (IsRemovedPostUrl(final))
-            throw new MediaDeletedException($"The TikTok short link {Redaction.RedactUrl(url)} leads to {Redaction.RedactUrl(final)}: the post is gone.");
-        throw new UnsupportedLinkException($"The TikTok short link {Redaction.RedactUrl(url)} leads to no post ({Redaction.RedactUrl(final)}).");
+        if (IsRemovedPostUrl(page.FinalUrl))
+            throw new MediaDeletedException($"The TikTok short link {Redaction.RedactUrl(url)} leads to {Redaction.RedactUrl(page.FinalUrl)}: the post is gone.");
+        throw new UnsupportedLinkException($"The TikTok short link {Redaction.RedactUrl(url)} leads to no post ({Redaction.RedactUrl(page.FinalUrl)}).");
     }
 
     // A link to a removed post redirects to the home page or to /notfound.
@@ -86,15 +99,15 @@ internal sealed class TikTokSource(
         && (url.AbsolutePath is "" or "/" or "/foryou" || url.AbsolutePath.StartsWith("/notfound", StringComparison.OrdinalIgnoreCase));
 
     private async Task<(MediaPost? Post, HttpFetchException? Failure)> TryWebPageAsync(
-        TikTokPostId id, DownloadContext context, CancellationToken cancellationToken)
+        TikTokPostId id, DownloadContext context, WebPage? firstPage, CancellationToken cancellationToken)
     {
         HttpFetchException? failure = null;
         for (var attempt = 1; ; attempt++)
         {
-            WebPage? page = null;
+            WebPage? page = attempt == 1 ? firstPage : null;
             try
             {
-                page = await web.GetPageAsync(id.PageUrl, context, cancellationToken).ConfigureAwait(false);
+                page ??= await web.GetPageAsync(id.PageUrl, context, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpFetchException error) when (error.Failure == HttpFailure.NotFound)
             {
