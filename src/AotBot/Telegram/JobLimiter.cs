@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
+using AotBot.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Telegram;
 
 /// <summary>
 /// <c>Limits:MaxJobsPerUser</c> links in progress per user (admission: over it the user is told to wait) and
-/// <c>Limits:MaxConcurrentJobs</c> links worked on at once across the bot (the rest queue for a slot).
+/// <c>Limits:MaxConcurrentJobs</c> links worked on at once across the bot (the rest queue for a slot), and no new
+/// job while the process is over <c>Limits:MemoryBudgetMB</c>.
 /// </summary>
-internal sealed class JobLimiter(IOptions<JobLimitsOptions> options) : IDisposable
+internal sealed class JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory) : IDisposable
 {
     private readonly ConcurrentDictionary<long, int> _perUser = new();
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentJobs, options.Value.MaxConcurrentJobs);
@@ -25,9 +27,10 @@ internal sealed class JobLimiter(IOptions<JobLimitsOptions> options) : IDisposab
         }
     }
 
-    /// <summary>Waits for one of the bot-wide slots.</summary>
+    /// <summary>Waits for room in memory, then for one of the bot-wide slots.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
+        await memory.WaitForRoomAsync(cancellationToken);
         await _slots.WaitAsync(cancellationToken);
         return new Slot(_slots);
     }

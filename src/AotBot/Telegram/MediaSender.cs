@@ -31,7 +31,6 @@ internal sealed class MediaSender(
     Localizer texts,
     BotIdentity me,
     IOptions<LimitsOptions> limits,
-    IOptions<JobLimitsOptions> jobLimits,
     TimeProvider time,
     ILogger<MediaSender> logger)
 {
@@ -144,7 +143,7 @@ internal sealed class MediaSender(
 
     private async Task<Delivery> SendSlideshowAsync(ChatRequest request, Slideshow slideshow, CachedMedia? cached, CancellationToken cancellationToken)
     {
-        var images = request.IsPrivate ? slideshow.Images : slideshow.Images.Take(jobLimits.Value.GroupImageLimit).ToList();
+        var images = request.IsPrivate ? slideshow.Images : slideshow.Images.Take(limits.Value.GroupImageLimit).ToList();
         var asDocuments = request.Mode == FileMode.Files;
         await using var action = actions.Start(request.ChatId, asDocuments ? ChatAction.UploadDocument : ChatAction.UploadPhoto,
             request.ThreadId, cancellationToken);

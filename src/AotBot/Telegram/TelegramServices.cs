@@ -11,8 +11,6 @@ internal static class TelegramServices
     {
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
-        services.AddOptions<JobLimitsOptions>().BindConfiguration(JobLimitsOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<JobLimitsOptions>, JobLimitsOptionsValidator>();
 
         services.AddSingleton<ITelegramBotClient>(provider =>
         {

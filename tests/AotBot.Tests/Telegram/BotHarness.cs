@@ -16,9 +16,11 @@ namespace AotBot.Tests.Telegram;
 internal sealed class BotHarness : IAsyncDisposable
 {
     private readonly bool _ownsApi;
+    private readonly string _folder;
 
-    private BotHarness(FakeBotApi api, IHost host, LogCapture logs, bool ownsApi)
+    private BotHarness(FakeBotApi api, IHost host, LogCapture logs, bool ownsApi, string folder)
     {
+        _folder = folder;
         Api = api;
         Host = host;
         Logs = logs;
@@ -37,8 +39,10 @@ internal sealed class BotHarness : IAsyncDisposable
         var ownsApi = api is null;
         api ??= await FakeBotApi.StartAsync();
         var logs = new LogCapture();
+        var folder = Directory.CreateTempSubdirectory("aotbot-bot-").FullName;
         string[] args =
         [
+            $"--Storage:ConnectionString=Data Source={Path.Combine(folder, "bot.db")}",
             $"--Telegram:Token={api.Token}",
             $"--Telegram:ApiBaseUrl={api.BaseUrl}",
             "--Logging:LogLevel:Default=Debug",
@@ -60,7 +64,7 @@ internal sealed class BotHarness : IAsyncDisposable
         {
             throw new TimeoutException(ex.Message + "\nLogs:\n" + logs.Text, ex);
         }
-        return new BotHarness(api, host, logs, ownsApi);
+        return new BotHarness(api, host, logs, ownsApi, folder);
     }
 
     /// <summary>
@@ -101,6 +105,13 @@ internal sealed class BotHarness : IAsyncDisposable
         }
         Host.Dispose();
         if (_ownsApi) await Api.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }
 
