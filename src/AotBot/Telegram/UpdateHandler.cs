@@ -45,7 +45,7 @@ internal sealed class UpdateHandler(
         var settings = await store.GetChatSettingsAsync(message.Chat.Id, cancellationToken);
         var request = ChatRequest.For(message, user, texts.LanguageFor(settings.Language, user.LanguageCode), settings.FileMode);
 
-        if (message.Text is { } text && BotCommand.TryParse(text, me.Username) is { } command)
+        if (message.Text is { } text && ChatCommand.TryParse(text, me.Username) is { } command)
         {
             if (command.ForAnotherBot) return Handled.Done;
             if (await OnCommandAsync(command, message, request, settings, cancellationToken)) return Handled.Done;
@@ -64,7 +64,7 @@ internal sealed class UpdateHandler(
     }
 
     /// <summary>Runs a known command; false for other commands, which are read as text.</summary>
-    private async Task<bool> OnCommandAsync(BotCommand command, Message message, ChatRequest request, ChatSettings settings,
+    private async Task<bool> OnCommandAsync(ChatCommand command, Message message, ChatRequest request, ChatSettings settings,
         CancellationToken cancellationToken)
     {
         switch (command.Name)

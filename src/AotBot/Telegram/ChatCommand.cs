@@ -1,10 +1,10 @@
 namespace AotBot.Telegram;
 
 /// <summary>A command at the start of a message: <c>/name[@bot] [argument]</c>.</summary>
-internal readonly record struct BotCommand(string Name, string? Argument, bool ForAnotherBot)
+internal readonly record struct ChatCommand(string Name, string? Argument, bool ForAnotherBot)
 {
     /// <summary>Reads the command of <paramref name="text"/>, or null when the text is not one.</summary>
-    public static BotCommand? TryParse(string text, string botUsername)
+    public static ChatCommand? TryParse(string text, string botUsername)
     {
         if (text.Length < 2 || text[0] != '/') return null;
         var end = text.AsSpan().IndexOfAny(" \n\t\r");
@@ -13,6 +13,6 @@ internal readonly record struct BotCommand(string Name, string? Argument, bool F
         var at = token.IndexOf('@');
         var forAnother = at >= 0 && !token[(at + 1)..].Equals(botUsername, StringComparison.OrdinalIgnoreCase);
         var name = (at >= 0 ? token[..at] : token).ToLowerInvariant();
-        return new BotCommand(name, string.IsNullOrEmpty(argument) ? null : argument, forAnother);
+        return new ChatCommand(name, string.IsNullOrEmpty(argument) ? null : argument, forAnother);
     }
 }
