@@ -86,6 +86,8 @@ public static partial class Cli
         using var host = AotBotHost.CreateBuilder(args).Build();
         try
         {
+            // Validated here first so a bad setting gives one line, not the host's "Hosting failed to start" trace.
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
             await host.StartAsync();
         }
         catch (OptionsValidationException ex)
