@@ -35,6 +35,8 @@ public static class Settings
         new("Storage:ConnectionString", "Data Source=aotbot.db", "SQLite: Data Source=<file>; postgres: Host=..;Database=..;Username=..;Password=..", Secret: true),
         new("Imaging:Workers", "0", "Dedicated conversion threads (0 = one per processor)"),
         new("Imaging:JpegQuality", "75", "JPEG quality of converted images"),
+        new("Imaging:QueueLimit", "64", "Conversions waiting for a worker before callers wait to enqueue"),
+        new("Imaging:MaxPixels", "64000000", "Images declaring more pixels are refused before decoding"),
         new("TikTok:ApiFallbackUrl", "", "aweme_detail API tried when the TikTok page is blocked ({id} = post id, else ?aweme_id=<id>)"),
         new("TikTok:ApiFallbackKey", "", "Key sent to the TikTok fallback API", Secret: true),
         new("TikTok:ApiFallbackKeyHeader", "x-api-key", "Header that carries TikTok:ApiFallbackKey"),

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using AotBot.Hosting;
 using AotBot.Http;
+using AotBot.Imaging;
 using AotBot.Localization;
 using AotBot.Sources;
 using AotBot.Sources.TikTok;
@@ -191,7 +192,7 @@ internal sealed class MediaSender(
     private async Task<(List<Item> Items, bool Converted)> PrepareImagesAsync(ChatRequest request, Slideshow slideshow,
         List<(int Index, DownloadedFile File)> downloaded, bool asDocuments, CancellationToken cancellationToken)
     {
-        var formats = new Imaging.ImageFormat[downloaded.Count];
+        var formats = new ImageFormat[downloaded.Count];
         for (var i = 0; i < downloaded.Count; i++)
             formats[i] = await MediaPreparation.SniffAsync(downloaded[i].File, cancellationToken);
         string NameOf(int i) => $"{slideshow.PostId}_{downloaded[i].Index + 1}";

@@ -3,7 +3,6 @@ using AotBot.Hosting;
 using AotBot.Storage;
 using AotBot.Testing.FakeBotApi;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
@@ -50,8 +49,6 @@ internal sealed class BotHarness : IAsyncDisposable
             .. settings ?? [],
         ];
         var builder = AotBotHost.CreateBuilder(args, logs);
-        // TEMPORARY until the imaging branch registers its converter: images that need one go as documents.
-        builder.Services.TryAddSingleton<AotBot.Imaging.IImageConverter, NoImageConverter>();
         services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
@@ -143,10 +140,4 @@ internal sealed class LogCapture : Stream
 
     // The host disposes its log stream on shutdown; the text stays readable.
     protected override void Dispose(bool disposing) { }
-}
-
-internal sealed class NoImageConverter : AotBot.Imaging.IImageConverter
-{
-    public ValueTask<AotBot.Imaging.ConvertedImage> ConvertAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
-        throw new AotBot.Imaging.ImageConversionException("No converter in this build.");
 }
