@@ -3,6 +3,7 @@ using System.Text.Json;
 using AotBot.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
 
 namespace AotBot.Telegram;
 
@@ -12,7 +13,7 @@ namespace AotBot.Telegram;
 /// updates still in progress, so none is lost if the process dies before finishing it. Failures are logged and
 /// cooled down; the loop only ends when stopping.
 /// </summary>
-internal sealed class LongPollingReceiver(TelegramHttpClient http, IOptions<TelegramOptions> options, TimeProvider time,
+internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, IOptions<TelegramOptions> options, TimeProvider time,
     ILogger<LongPollingReceiver> logger) : IUpdateReceiver
 {
     internal const int TimeoutSeconds = 50;
@@ -24,6 +25,8 @@ internal sealed class LongPollingReceiver(TelegramHttpClient http, IOptions<Tele
 
     public async Task RunAsync(UpdateDispatcher dispatcher, CancellationToken stoppingToken)
     {
+        // A webhook left from another deployment makes getUpdates answer 409; polling means no webhook.
+        await api.TryCallAsync("deleteWebhook", (client, token) => client.DeleteWebhook(dropPendingUpdates: false, token), stoppingToken);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -173,10 +173,10 @@ internal sealed class MediaSender(
             var sent = await SendItemsAsync(request, prepared, cancellationToken);
             await SendSlideshowCaptionAsync(request, slideshow, cancellationToken);
             // Only a complete set is worth caching: a partial one would answer later requests with missing images.
-            if (sent.Count == images.Count && sent.All(f => f is not null))
+            if (sent.OfType<CachedFile>().ToList() is { } files && files.Count == images.Count)
             {
                 await store.SaveCachedMediaAsync(new CachedMedia(slideshow.Source, slideshow.PostId, request.Mode, DownloadKind.Slideshow,
-                    sent!, null, null, null, null, slideshow.Music?.Title, slideshow.Music?.Author), cancellationToken);
+                    files, null, null, null, null, slideshow.Music?.Title, slideshow.Music?.Author), cancellationToken);
             }
             return new Delivery(CacheHit: false, converted);
         }

@@ -42,16 +42,16 @@ internal sealed class UpdateHandler(
     {
         // Our own inline results come back as messages "via" the bot; other bots are not users.
         if (message.From is not { IsBot: false } user || message.ViaBot?.Id == me.Id) return Handled.Done;
+        var command = message.Text is { } text ? ChatCommand.TryParse(text, me.Username) : null;
+        if (command is { ForAnotherBot: true }) return Handled.Done;
+        var found = links.Find(message.Text ?? message.Caption, LinksOf(message));
+        // Group chatter without a link or a command costs nothing, not even a settings read.
+        if (message.Chat.Type != ChatType.Private && command is null && found.Count == 0) return Handled.Done;
+
         var settings = await store.GetChatSettingsAsync(message.Chat.Id, cancellationToken);
         var request = ChatRequest.For(message, user, texts.LanguageFor(settings.Language, user.LanguageCode), settings.FileMode);
+        if (command is { } known && await OnCommandAsync(known, message, request, settings, cancellationToken)) return Handled.Done;
 
-        if (message.Text is { } text && ChatCommand.TryParse(text, me.Username) is { } command)
-        {
-            if (command.ForAnotherBot) return Handled.Done;
-            if (await OnCommandAsync(command, message, request, settings, cancellationToken)) return Handled.Done;
-        }
-
-        var found = links.Find(message.Text ?? message.Caption, LinksOf(message));
         if (found.Count > 0)
         {
             await store.TouchUserAsync(new UserRecord(user.Id, user.LanguageCode, null, time.GetUtcNow()), cancellationToken);

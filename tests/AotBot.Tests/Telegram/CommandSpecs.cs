@@ -124,16 +124,16 @@ public sealed class CommandSpecs
         // Act: the other user's /stats comes before their /start in the same chat, so its silence is settled by then
         bot.Api.Enqueue(bot.Updates.Text(other, other, "/stats"));
         bot.Api.Enqueue(bot.Updates.Text(other, other, "/start"));
+        bot.Api.Enqueue(bot.Updates.Text(User, User, "/start"));
         bot.Api.Enqueue(bot.Updates.Text(User, User, "/stats"));
-        var replies = await bot.Api.WaitForCallsAsync("sendMessage", 2);
+        var replies = await bot.Api.WaitForCallsAsync("sendMessage", 3);
 
         // Assert
         Assert.Single(replies, r => r.ChatId == other);
-        var stats = replies.Single(r => r.ChatId == User)["text"]!;
-        Assert.Contains("📊", stats);
-        Assert.Contains("1", stats);
+        var stats = replies.Where(r => r.ChatId == User).Select(r => r["text"]!).Last();
+        Assert.Matches(@"^📊 Users: [12] \([12] new today\)\nDownloads today: 0 \(video 0, slideshow 0, music 0\)", stats);
         await Task.Delay(100);
-        Assert.Equal(2, bot.Api.CallsTo("sendMessage").Count);
+        Assert.Equal(3, bot.Api.CallsTo("sendMessage").Count);
     }
 
     [Fact]
