@@ -31,7 +31,7 @@ internal sealed class InlineFlow(
     IMediaDownloader downloader,
     MediaPreparation preparation,
     JobLimiter limiter,
-    ErrorMap errors,
+    ErrorMessages errors,
     IOptions<TelegramOptions> options,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
@@ -64,7 +64,7 @@ internal sealed class InlineFlow(
         if (limiter.TryAdmit(chosen.From.Id) is not { } lease)
         {
             logger.QueueFull(chosen.From.Id, limiter.MaxJobsPerUser);
-            await EditToTextAsync(inlineMessageId, texts.Text(language, "error_queue_full", ("limit", limiter.MaxJobsPerUser.ToString())), cancellationToken);
+            await EditToTextAsync(inlineMessageId, errors.Text(language, "error_queue_full"), cancellationToken);
             return Handled.Done;
         }
         var job = new InlineJob(chosen.From, found[0], inlineMessageId, storageChannel, language);
@@ -96,9 +96,7 @@ internal sealed class InlineFlow(
             {
                 var key = errors.KeyFor(ex);
                 logger.InlineFailed(job.User.Id, ex.GetType().Name, key, ex.Message);
-                await EditToTextAsync(job.InlineMessageId,
-                    texts.Text(job.Language, key, ("link", Captions.Escape(job.Link.ToString())), ("limit", limiter.MaxJobsPerUser.ToString())),
-                    cancellationToken);
+                await EditToTextAsync(job.InlineMessageId, errors.Text(job.Language, key, job.Link), cancellationToken);
             }
         }
     }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using AotBot.Localization;
 using AotBot.Sources;
 using AotBot.Sources.TikTok;
 using Microsoft.Extensions.Logging;
@@ -15,8 +13,7 @@ internal sealed class LinkJobs(
     MediaSources sources,
     MediaSender sender,
     JobLimiter limiter,
-    ErrorMap errors,
-    Localizer texts,
+    ErrorMessages errors,
     BotApi api,
     ILogger<LinkJobs> logger)
 {
@@ -63,7 +60,7 @@ internal sealed class LinkJobs(
                 }
                 catch (Exception ex) when (!IsStopping(ex, cancellationToken))
                 {
-                    failure = Report(request, ex, link: null) is { } key ? ErrorText(request.Language, key, null) : null;
+                    failure = Report(request, ex, link: null) is { } key ? errors.Text(request.Language, key) : null;
                 }
             }
             await AnswerAsync(callbackQueryId, failure, cancellationToken);
@@ -84,7 +81,7 @@ internal sealed class LinkJobs(
             {
                 // Groups stay silent on errors: the log has them.
                 if (Report(request, ex, link) is { } key && request.IsPrivate)
-                    await TrySendErrorAsync(request, ErrorText(request.Language, key, link), cancellationToken);
+                    await TrySendErrorAsync(request, errors.Text(request.Language, key, link), cancellationToken);
             }
         }
     }
@@ -105,12 +102,7 @@ internal sealed class LinkJobs(
         return key;
     }
 
-    internal string ErrorText(string language, string key, Uri? link) =>
-        texts.Text(language, key,
-            ("link", link is null ? "" : Captions.Escape(link.ToString())),
-            ("limit", limiter.MaxJobsPerUser.ToString(CultureInfo.InvariantCulture)));
-
-    private string QueueFullText(string language) => ErrorText(language, "error_queue_full", null);
+    private string QueueFullText(string language) => errors.Text(language, "error_queue_full");
 
     private async Task TrySendErrorAsync(ChatRequest request, string text, CancellationToken cancellationToken)
     {

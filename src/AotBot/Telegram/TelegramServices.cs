@@ -24,6 +24,7 @@ internal static class TelegramServices
         services.AddSingleton<ChatActions>();
         services.AddSingleton<BotIdentity>();
         services.AddSingleton<JobLimiter>();
+        services.AddSingleton<ErrorMessages>();
         services.AddSingleton<MediaPreparation>();
         services.AddSingleton<MediaSender>();
         services.AddSingleton<LinkJobs>();

@@ -93,6 +93,13 @@ public sealed class FakeBotApi : IAsyncDisposable
         get { lock (_gate) return [.. _calls.Where(c => c.Method is not ("getUpdates" or "getMe" or "deleteWebhook"))]; }
     }
 
+    /// <summary>Every photo uploaded by sendMediaGroup and sendPhoto, in the order sent.</summary>
+    public IReadOnlyList<UploadedFile> UploadedPhotos() =>
+        [.. Calls.Where(c => c.Method is "sendMediaGroup" or "sendPhoto" && c.Succeeded)
+            .SelectMany(c => c.Method == "sendPhoto"
+                ? [c.File("photo")!]
+                : Enumerable.Range(0, c.Media.Count).Select(i => c.MediaFile(i)!))];
+
     /// <summary>Queues an update (a body from <see cref="Updates"/>) and returns its update_id.</summary>
     public long Enqueue(string updateBody) => EnqueueBatch(updateBody)[0];
 

@@ -7,21 +7,15 @@ using SkiaSharp;
 
 namespace AotBot.Tests.Telegram;
 
-public sealed class HeicSlideshowSpecs : IAsyncLifetime
+public sealed class HeicSlideshowSpecs : TikTokBotSpecs
 {
     private const long User = 7501;
     private const long Group = -1007501;
     private static readonly (string Name, int Width, int Height)[] s_fixtures =
         [("quadrants.heic", 96, 64), ("tile-red.heic", 64, 64), ("tile-green.heic", 64, 64), ("alpha.heic", 64, 64)];
 
-    private FakeTikTokServer _tiktok = null!;
-
-    public async Task InitializeAsync() => _tiktok = await FakeTikTokServer.StartAsync();
-
-    public async Task DisposeAsync() => await _tiktok.DisposeAsync();
-
     private FakeTikTokPost TwelveHeicImages(string id) =>
-        _tiktok.Add(new FakeTikTokPost(id) { Images = [.. Enumerable.Range(0, 12).Select(i => ImagingFixtures.Bytes(s_fixtures[i % 4].Name))] });
+        TikTok.Add(new FakeTikTokPost(id) { Images = [.. Enumerable.Range(0, 12).Select(i => ImagingFixtures.Bytes(s_fixtures[i % 4].Name))] });
 
     private static void AssertJpegs(IReadOnlyList<UploadedFile> photos, int count)
     {
@@ -36,16 +30,12 @@ public sealed class HeicSlideshowSpecs : IAsyncLifetime
         }
     }
 
-    private static List<UploadedFile> Photos(FakeBotApi api) =>
-        [.. api.Calls.Where(c => c.Method is "sendMediaGroup" or "sendPhoto").OrderBy(c => c.Sequence)
-            .SelectMany(c => c.Method == "sendPhoto" ? [c.File("photo")!] : Enumerable.Range(0, c.Media.Count).Select(i => c.MediaFile(i)!))];
-
     [Fact]
     public async Task I_get_a_twelve_image_HEIC_slideshow_as_JPEG_photos_with_a_processing_note_in_private()
     {
         // Arrange
         var post = TwelveHeicImages("7350810998023953001");
-        await using var bot = await BotHarness.StartAsync(_tiktok.CommandLineArgs(withFallbackApi: false));
+        await using var bot = await StartBotAsync();
         var texts = bot.Host.Services.GetRequiredService<Localizer>();
 
         // Act
@@ -59,7 +49,7 @@ public sealed class HeicSlideshowSpecs : IAsyncLifetime
         var albums = bot.Api.CallsTo("sendMediaGroup");
         Assert.Equal([10, 2], albums.Select(a => a.Media.Count));
         Assert.True(processing.Sequence < deleted.Sequence && deleted.Sequence < albums[0].Sequence);
-        AssertJpegs(Photos(bot.Api), 12);
+        AssertJpegs(bot.Api.UploadedPhotos(), 12);
         Assert.True(albums[1].Sequence < caption.Sequence);
     }
 
@@ -68,7 +58,7 @@ public sealed class HeicSlideshowSpecs : IAsyncLifetime
     {
         // Arrange
         var post = TwelveHeicImages("7350810998023953002");
-        await using var bot = await BotHarness.StartAsync(_tiktok.CommandLineArgs(withFallbackApi: false));
+        await using var bot = await StartBotAsync();
 
         // Act
         bot.Api.Enqueue(bot.Updates.Text(Group, User, post.Link.ToString()));
@@ -79,7 +69,7 @@ public sealed class HeicSlideshowSpecs : IAsyncLifetime
         Assert.Empty(bot.Api.CallsTo("deleteMessage"));
         var album = Assert.Single(bot.Api.CallsTo("sendMediaGroup"));
         Assert.True(album.Flag("disable_notification"));
-        AssertJpegs(Photos(bot.Api), 10);
+        AssertJpegs(bot.Api.UploadedPhotos(), 10);
         Assert.Equal(Group, caption.ChatId);
     }
 
@@ -88,11 +78,11 @@ public sealed class HeicSlideshowSpecs : IAsyncLifetime
     {
         // Arrange: a HEIC cut short after its header
         var broken = ImagingFixtures.Bytes("quadrants.heic")[..120];
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023953003")
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023953003")
         {
             Images = [ImagingFixtures.Bytes("quadrants.heic"), broken, ImagingFixtures.Bytes("tile-red.heic")],
         });
-        await using var bot = await BotHarness.StartAsync(_tiktok.CommandLineArgs(withFallbackApi: false));
+        await using var bot = await StartBotAsync();
 
         // Act
         bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));

@@ -5,27 +5,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AotBot.Tests.Telegram;
 
-public sealed class InlineSpecs : IAsyncLifetime
+public sealed class InlineSpecs : TikTokBotSpecs
 {
     private const long User = 7401;
     private const long StorageChannel = -1001111111111;
-    private FakeTikTokServer _tiktok = null!;
-
-    public async Task InitializeAsync() => _tiktok = await FakeTikTokServer.StartAsync();
-
-    public async Task DisposeAsync() => await _tiktok.DisposeAsync();
 
     private Task<BotHarness> StartBotAsync(bool withStorageChannel) =>
-        BotHarness.StartAsync([
-            .. _tiktok.CommandLineArgs(withFallbackApi: false),
-            .. withStorageChannel ? [$"--Telegram:StorageChannelId={StorageChannel}"] : Array.Empty<string>(),
-        ]);
+        withStorageChannel ? StartBotAsync($"--Telegram:StorageChannelId={StorageChannel}") : StartBotAsync();
 
     [Fact]
     public async Task I_can_send_a_video_inline_through_the_storage_channel()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023952001") { DurationSeconds = 31 });
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023952001") { DurationSeconds = 31 });
         await using var bot = await StartBotAsync(withStorageChannel: true);
 
         // Act
@@ -56,7 +48,7 @@ public sealed class InlineSpecs : IAsyncLifetime
     public async Task I_can_send_a_cached_video_inline_with_no_upload()
     {
         // Arrange: the video was sent to a chat before
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023952002"));
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023952002"));
         await using var bot = await StartBotAsync(withStorageChannel: true);
         bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var sent = (await bot.Api.WaitForCallsAsync("sendVideo", 1))[0];
@@ -74,7 +66,7 @@ public sealed class InlineSpecs : IAsyncLifetime
     public async Task I_can_send_a_slideshow_inline_as_its_first_image()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023952003") { Images = [FakeMedia.Jpeg(900), FakeMedia.Jpeg(901)] });
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023952003") { Images = [FakeMedia.Jpeg(900), FakeMedia.Jpeg(901)] });
         await using var bot = await StartBotAsync(withStorageChannel: true);
 
         // Act
@@ -93,7 +85,7 @@ public sealed class InlineSpecs : IAsyncLifetime
     public async Task Without_a_storage_channel_the_inline_answer_says_inline_mode_is_off()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023952004"));
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023952004"));
         await using var bot = await StartBotAsync(withStorageChannel: false);
         var texts = bot.Host.Services.GetRequiredService<Localizer>();
 
@@ -110,7 +102,7 @@ public sealed class InlineSpecs : IAsyncLifetime
             result.GetProperty("input_message_content").GetProperty("message_text").GetString());
         Assert.Empty(bot.Api.CallsTo("sendVideo"));
         Assert.Empty(bot.Api.CallsTo("editMessageMedia"));
-        Assert.Equal(0, _tiktok.PageRequests);
+        Assert.Equal(0, TikTok.PageRequests);
     }
 
     [Fact]

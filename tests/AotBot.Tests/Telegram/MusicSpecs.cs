@@ -5,24 +5,18 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AotBot.Tests.Telegram;
 
-public sealed class MusicSpecs : IAsyncLifetime
+public sealed class MusicSpecs : TikTokBotSpecs
 {
     private const long User = 7301;
-    private FakeTikTokServer _tiktok = null!;
-
-    public async Task InitializeAsync() => _tiktok = await FakeTikTokServer.StartAsync();
-
-    public async Task DisposeAsync() => await _tiktok.DisposeAsync();
-
     [Fact]
     public async Task I_can_press_the_music_button_and_get_the_sound_with_its_title_performer_and_cover()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023951001")
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023951001")
         {
             Music = new FakeTikTokMusic { Title = "Song <1>", Author = "Singer", DurationSeconds = 42, CoverBytes = FakeMedia.Jpeg(700) },
         });
-        await using var bot = await BotHarness.StartAsync(_tiktok.CommandLineArgs(withFallbackApi: false));
+        await using var bot = await StartBotAsync();
 
         // Act
         bot.Api.Enqueue(bot.Updates.Callback(User, User, "music_" + post.Id, messageId: 55));
@@ -43,12 +37,12 @@ public sealed class MusicSpecs : IAsyncLifetime
     public async Task I_get_the_music_again_by_file_id_with_no_request_to_TikTok()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023951002"));
-        await using var bot = await BotHarness.StartAsync(_tiktok.CommandLineArgs(withFallbackApi: false));
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023951002"));
+        await using var bot = await StartBotAsync();
         bot.Api.Enqueue(bot.Updates.Callback(User, User, "music_" + post.Id, messageId: 56));
         var first = (await bot.Api.WaitForCallsAsync("sendAudio", 1))[0];
         await bot.Api.WaitForCallsAsync("answerCallbackQuery", 1);
-        _tiktok.ResetCounters();
+        TikTok.ResetCounters();
 
         // Act
         bot.Api.Enqueue(bot.Updates.Callback(-100555, User, "music_" + post.Id, messageId: 57));
@@ -56,7 +50,7 @@ public sealed class MusicSpecs : IAsyncLifetime
 
         // Assert
         Assert.Equal($"audio-{first.Sequence}", second["audio"]);
-        Assert.Empty(_tiktok.RequestLog);
+        Assert.Empty(TikTok.RequestLog);
         Assert.True(second.Flag("disable_notification"));
     }
 
@@ -64,8 +58,8 @@ public sealed class MusicSpecs : IAsyncLifetime
     public async Task I_get_an_alert_when_the_music_cannot_be_had()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023951003") { Music = null });
-        await using var bot = await BotHarness.StartAsync(_tiktok.CommandLineArgs(withFallbackApi: false));
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023951003") { Music = null });
+        await using var bot = await StartBotAsync();
         var texts = bot.Host.Services.GetRequiredService<Localizer>();
 
         // Act

@@ -3,28 +3,12 @@ using AotBot.Testing.FakeTikTok;
 
 namespace AotBot.Tests.Telegram;
 
-public sealed class SlideshowSpecs : IAsyncLifetime
+public sealed class SlideshowSpecs : TikTokBotSpecs
 {
     private const long User = 7201;
     private const long Group = -1007201;
-    private FakeTikTokServer _tiktok = null!;
-
-    public async Task InitializeAsync() => _tiktok = await FakeTikTokServer.StartAsync();
-
-    public async Task DisposeAsync() => await _tiktok.DisposeAsync();
-
-    private Task<BotHarness> StartBotAsync(params string[] settings) =>
-        BotHarness.StartAsync([.. _tiktok.CommandLineArgs(withFallbackApi: false), .. settings]);
-
     private FakeTikTokPost PhotoPost(string id, int count) =>
-        _tiktok.Add(new FakeTikTokPost(id) { Images = [.. Enumerable.Range(0, count).Select(i => FakeMedia.Jpeg(1000 + i))] });
-
-    /// <summary>The bytes of every photo the albums and lone sendPhoto calls carried, in order.</summary>
-    private static List<byte[]> SentPhotos(FakeBotApi api) =>
-        [.. api.Calls.Where(c => c.Method is "sendMediaGroup" or "sendPhoto").OrderBy(c => c.Sequence)
-            .SelectMany(c => c.Method == "sendPhoto"
-                ? [c.File("photo")!.Bytes]
-                : Enumerable.Range(0, c.Media.Count).Select(i => c.MediaFile(i)!.Bytes))];
+        TikTok.Add(new FakeTikTokPost(id) { Images = [.. Enumerable.Range(0, count).Select(i => FakeMedia.Jpeg(1000 + i))] });
 
     [Fact]
     public async Task I_get_twelve_photos_in_albums_of_ten_and_two_then_the_caption_with_the_music_button()
@@ -42,7 +26,7 @@ public sealed class SlideshowSpecs : IAsyncLifetime
         Assert.Equal([10, 2], albums.Select(a => a.Media.Count));
         Assert.All(albums, a => Assert.True(a.Flag("disable_notification")));
         Assert.All(albums.SelectMany(a => a.Media), m => Assert.Equal("photo", m.GetProperty("type").GetString()));
-        Assert.Equal(post.Images!, SentPhotos(bot.Api));
+        Assert.Equal(post.Images!, bot.Api.UploadedPhotos().Select(p => p.Bytes));
         Assert.True(albums[1].Sequence < caption.Sequence);
         Assert.Equal($"<b>via @{FakeBotApi.BotUsername}</b>\n{post.Link}", caption["text"]);
         Assert.Equal(["music_" + post.Id], caption.ButtonData);
@@ -65,7 +49,7 @@ public sealed class SlideshowSpecs : IAsyncLifetime
         Assert.Equal([10], bot.Api.CallsTo("sendMediaGroup").Select(a => a.Media.Count));
         var lone = Assert.Single(bot.Api.CallsTo("sendPhoto"));
         Assert.Equal(post.Images![10], lone.File("photo")!.Bytes);
-        Assert.Equal(post.Images!, SentPhotos(bot.Api));
+        Assert.Equal(post.Images!, bot.Api.UploadedPhotos().Select(p => p.Bytes));
     }
 
     [Fact]
@@ -81,7 +65,7 @@ public sealed class SlideshowSpecs : IAsyncLifetime
 
         // Assert
         var album = Assert.Single(bot.Api.CallsTo("sendMediaGroup"));
-        Assert.Equal(post.Images!.Take(10), SentPhotos(bot.Api));
+        Assert.Equal(post.Images!.Take(10), bot.Api.UploadedPhotos().Select(p => p.Bytes));
         Assert.True(album.Flag("disable_notification"));
         Assert.True(caption.Flag("disable_notification"));
         Assert.Equal(Group, caption.ChatId);
@@ -116,7 +100,7 @@ public sealed class SlideshowSpecs : IAsyncLifetime
         bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         await bot.Api.WaitForCallAsync("sendMessage", c => c["text"]!.Contains(post.Id));
         await bot.Api.WaitForCallAsync("getUpdates", c => long.Parse(c["offset"] ?? "0") > 0);
-        var cdn = _tiktok.CdnRequests;
+        var cdn = TikTok.CdnRequests;
 
         // Act
         bot.Api.Enqueue(bot.Updates.Text(User + 1, User + 1, post.Link.ToString()));
@@ -127,6 +111,6 @@ public sealed class SlideshowSpecs : IAsyncLifetime
         Assert.Empty(again.Files);
         Assert.Equal(Enumerable.Range(0, 3).Select(i => $"photo-{first.Sequence}-{i}"),
             again.Media.Select(m => m.GetProperty("media").GetString()));
-        Assert.Equal(cdn, _tiktok.CdnRequests);
+        Assert.Equal(cdn, TikTok.CdnRequests);
     }
 }

@@ -6,24 +6,15 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace AotBot.Tests.Telegram;
 
-public sealed class VideoSpecs : IAsyncLifetime
+public sealed class VideoSpecs : TikTokBotSpecs
 {
     private const long User = 7101;
     private const long Group = -1007101;
-    private FakeTikTokServer _tiktok = null!;
-
-    public async Task InitializeAsync() => _tiktok = await FakeTikTokServer.StartAsync();
-
-    public async Task DisposeAsync() => await _tiktok.DisposeAsync();
-
-    private Task<BotHarness> StartBotAsync(params string[] settings) =>
-        BotHarness.StartAsync([.. _tiktok.CommandLineArgs(withFallbackApi: false), .. settings]);
-
     [Fact]
     public async Task I_can_send_a_link_and_get_the_video_with_its_caption_music_button_and_reply()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023949599") { VideoBytes = FakeMedia.Mp4(300_000) });
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023949599") { VideoBytes = FakeMedia.Mp4(300_000) });
         await using var bot = await StartBotAsync();
         var messageId = bot.Updates.NextMessageId();
 
@@ -51,7 +42,7 @@ public sealed class VideoSpecs : IAsyncLifetime
     public async Task I_get_a_thumbnail_only_for_a_video_over_a_minute()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023949600") { DurationSeconds = 61, CoverBytes = FakeMedia.Jpeg(2048) });
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023949600") { DurationSeconds = 61, CoverBytes = FakeMedia.Jpeg(2048) });
         await using var bot = await StartBotAsync();
 
         // Act
@@ -67,12 +58,12 @@ public sealed class VideoSpecs : IAsyncLifetime
     public async Task I_get_the_same_post_again_from_Telegrams_copy_with_no_download()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023949601"));
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023949601"));
         await using var bot = await StartBotAsync();
         bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var first = (await bot.Api.WaitForCallsAsync("sendVideo", 1))[0];
         await bot.Api.WaitForCallAsync("getUpdates", c => c.Status == 200 && long.Parse(c["offset"] ?? "0") > 0);
-        var cdnAfterFirst = _tiktok.CdnRequests;
+        var cdnAfterFirst = TikTok.CdnRequests;
 
         // Act
         bot.Api.Enqueue(bot.Updates.Text(-1009999, User, post.Link.ToString()));
@@ -82,7 +73,7 @@ public sealed class VideoSpecs : IAsyncLifetime
         Assert.NotNull(first.File("video"));
         Assert.Equal($"video-{first.Sequence}", second["video"]);
         Assert.Empty(second.Files);
-        Assert.Equal(cdnAfterFirst, _tiktok.CdnRequests);
+        Assert.Equal(cdnAfterFirst, TikTok.CdnRequests);
         Assert.True(second.Flag("disable_notification"));
     }
 
@@ -90,7 +81,7 @@ public sealed class VideoSpecs : IAsyncLifetime
     public async Task I_get_the_original_file_as_a_document_in_file_mode()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023949602"));
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023949602"));
         await using var bot = await StartBotAsync();
         bot.Api.Enqueue(bot.Updates.Text(User, User, "/mode"));
         await bot.Api.WaitForCallsAsync("sendMessage", 1);
@@ -112,7 +103,7 @@ public sealed class VideoSpecs : IAsyncLifetime
     public async Task I_get_the_link_instead_of_a_60_MB_video_Telegram_would_refuse()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023949603") { VideoBytes = FakeMedia.Mp4(60 * 1024 * 1024) });
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023949603") { VideoBytes = FakeMedia.Mp4(60 * 1024 * 1024) });
         await using var bot = await StartBotAsync();
         var texts = bot.Host.Services.GetRequiredService<Localizer>();
 
@@ -151,9 +142,9 @@ public sealed class VideoSpecs : IAsyncLifetime
     public async Task I_get_my_video_after_Telegram_says_429_mid_upload_with_the_same_bytes()
     {
         // Arrange
-        var post = _tiktok.Add(new FakeTikTokPost("7350810998023949604") { VideoBytes = FakeMedia.Mp4(100_000) });
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023949604") { VideoBytes = FakeMedia.Mp4(100_000) });
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var bot = await BotHarness.StartAsync(_tiktok.CommandLineArgs(withFallbackApi: false),
+        await using var bot = await BotHarness.StartAsync(TikTok.CommandLineArgs(withFallbackApi: false),
             services => services.AddSingleton<TimeProvider>(time));
         bot.Api.FailNext("sendVideo", BotApiFault.TooManyRequests(retryAfter: 5));
 
@@ -173,7 +164,7 @@ public sealed class VideoSpecs : IAsyncLifetime
     public async Task A_user_with_five_links_at_once_gets_three_videos_and_one_please_wait()
     {
         // Arrange
-        var posts = Enumerable.Range(0, 5).Select(i => _tiktok.Add(new FakeTikTokPost($"73508109980239497{i:00}"))).ToList();
+        var posts = Enumerable.Range(0, 5).Select(i => TikTok.Add(new FakeTikTokPost($"73508109980239497{i:00}"))).ToList();
         await using var bot = await StartBotAsync();
         var texts = bot.Host.Services.GetRequiredService<Localizer>();
 
@@ -193,7 +184,7 @@ public sealed class VideoSpecs : IAsyncLifetime
     public async Task A_user_with_five_links_at_once_and_room_for_five_gets_all_five_videos()
     {
         // Arrange
-        var posts = Enumerable.Range(0, 5).Select(i => _tiktok.Add(new FakeTikTokPost($"73508109980239498{i:00}") { VideoBytes = FakeMedia.Mp4(5000 + i) })).ToList();
+        var posts = Enumerable.Range(0, 5).Select(i => TikTok.Add(new FakeTikTokPost($"73508109980239498{i:00}") { VideoBytes = FakeMedia.Mp4(5000 + i) })).ToList();
         await using var bot = await StartBotAsync("--Limits:MaxJobsPerUser=5");
 
         // Act
