@@ -264,10 +264,11 @@ public sealed class FakeBotApi : IAsyncDisposable
             lock (_gate)
             {
                 // Telegram forgets every update below the offset asked for: it is confirmed.
-                if (offset > 0)
+                if (offset > ConfirmedOffset)
                 {
                     _updates.RemoveAll(u => u.Id < offset);
-                    ConfirmedOffset = Math.Max(ConfirmedOffset, offset);
+                    ConfirmedOffset = offset;
+                    Signal();
                 }
                 var pending = _updates.Where(u => u.Id >= offset).Take(limit).Select(u => u.Json).ToList();
                 if (pending.Count > 0 || waiting.IsCancellationRequested) return "[" + string.Join(",", pending) + "]";
