@@ -106,12 +106,11 @@ internal sealed class MediaSender(
             ? await preparation.TryDownloadCoverAsync(video.Cover, video.Download, cancellationToken)
             : null;
         var message = await SendVideoMessageAsync(request, video, Payload.Of(body, $"{video.PostId}.mp4"), thumbnail, asDocument, cancellationToken);
-        var fileId = asDocument ? message.Document?.FileId : message.Video?.FileId ?? message.Document?.FileId;
-        if (fileId is not null)
+        if (FileOf(message) is { } sent)
         {
             await store.SaveCachedMediaAsync(new CachedMedia(video.Source, video.PostId, request.Mode, DownloadKind.Video,
-                [new CachedFile(fileId, asDocument ? "document" : "video")], video.Width, video.Height,
-                (int)video.Duration.TotalSeconds, null, video.Music?.Title, video.Music?.Author), cancellationToken);
+                [sent], video.Width, video.Height, (int)video.Duration.TotalSeconds, null, video.Music?.Title, video.Music?.Author),
+                cancellationToken);
         }
         return new Delivery(CacheHit: false, Converted: false);
     }
