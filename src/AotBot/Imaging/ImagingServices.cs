@@ -9,6 +9,7 @@ internal static class ImagingServices
     {
         services.AddOptions<ImagingOptions>().BindConfiguration(ImagingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImagingOptions>, ImagingOptionsValidator>();
+        services.AddSingleton<IImageConverter, HeicConverter>();
         return services;
     }
 }

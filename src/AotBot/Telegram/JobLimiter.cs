@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using AotBot.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AotBot.Telegram;
+
+/// <summary>
+/// <c>Limits:MaxJobsPerUser</c> links in progress per user (admission: over it the user is told to wait) and
+/// <c>Limits:MaxConcurrentJobs</c> links worked on at once across the bot (the rest queue for a slot), and no new
+/// job while the process is over <c>Limits:MemoryBudgetMB</c>.
+/// </summary>
+internal sealed class JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory) : IDisposable
+{
+    private readonly ConcurrentDictionary<long, int> _perUser = new();
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentJobs, options.Value.MaxConcurrentJobs);
+
+    public int MaxJobsPerUser => options.Value.MaxJobsPerUser;
+
+    /// <summary>A lease on one of the user's places, or null when they already have the most allowed.</summary>
+    public IDisposable? TryAdmit(long userId)
+    {
+        while (true)
+        {
+            var current = _perUser.GetOrAdd(userId, 0);
+            if (current >= MaxJobsPerUser) return null;
+            if (_perUser.TryUpdate(userId, current + 1, current)) return new Lease(this, userId);
+        }
+    }
+
+    /// <summary>Waits for room in memory, then for one of the bot-wide slots.</summary>
+    public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
+    {
+        await memory.WaitForRoomAsync(cancellationToken);
+        await _slots.WaitAsync(cancellationToken);
+        return new Slot(_slots);
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    private void Release(long userId)
+    {
+        while (true)
+        {
+            var current = _perUser[userId];
+            if (current <= 1)
+            {
+                if (_perUser.TryRemove(new KeyValuePair<long, int>(userId, current))) return;
+            }
+            else if (_perUser.TryUpdate(userId, current - 1, current)) return;
+        }
+    }
+
+    private sealed class Lease(JobLimiter limiter, long userId) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) limiter.Release(userId);
+        }
+    }
+
+    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
+        }
+    }
+}
