@@ -27,6 +27,7 @@ public sealed class BotMetrics
     private readonly Counter _downloads = new("aotbot_downloads_total", "Media files downloaded.");
     private readonly Counter _downloadBytes = new("aotbot_download_bytes_total", "Bytes of media downloaded.");
     private readonly Counter _rateLimited = new("aotbot_telegram_rate_limited_total", "Bot API 429 answers, by method.", "method");
+    private readonly Counter _webhookRejected = new("aotbot_webhook_rejected_total", "Webhook requests refused, by reason.", "reason");
     private readonly Counter _cache = new("aotbot_cache_lookups_total", "file_id cache lookups by result (hit, miss).", "result");
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
@@ -69,6 +70,9 @@ public sealed class BotMetrics
     /// <summary>The Bot API answered 429 to <paramref name="method"/> (e.g. <c>sendVideo</c>).</summary>
     public void TelegramRateLimited(string method) => _rateLimited.Add(1, method);
 
+    /// <summary>A webhook request was refused: <c>missing-secret</c>, <c>wrong-secret</c>, <c>not-an-update</c>, <c>not-running</c>.</summary>
+    public void WebhookRejected(string reason) => _webhookRejected.Add(1, reason);
+
     /// <summary>A file_id cache lookup found (<paramref name="hit"/>) or missed the post.</summary>
     public void CacheLookup(bool hit) => _cache.Add(1, hit ? "hit" : "miss");
 
@@ -85,6 +89,7 @@ public sealed class BotMetrics
         _downloads.WriteTo(text);
         _downloadBytes.WriteTo(text);
         _rateLimited.WriteTo(text);
+        _webhookRejected.WriteTo(text);
         _cache.WriteTo(text);
         WriteProcess(text);
         return text.ToString();
