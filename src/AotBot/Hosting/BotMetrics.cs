@@ -28,7 +28,7 @@ public sealed class BotMetrics
     private readonly Counter _downloadBytes = new("aotbot_download_bytes_total", "Bytes of media downloaded.");
     private readonly Counter _rateLimited = new("aotbot_telegram_rate_limited_total", "Bot API 429 answers, by method.", "method");
     private readonly Counter _webhookRejected = new("aotbot_webhook_rejected_total", "Webhook requests refused, by reason.", "reason");
-    private readonly Counter _cache = new("aotbot_cache_lookups_total", "file_id cache lookups by result (hit, miss).", "result");
+    private readonly Counter _cache = new("aotbot_cache_lookups_total", "Delivered posts by file_id cache result (hit: sent again with no download).", "result");
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
 
@@ -73,7 +73,7 @@ public sealed class BotMetrics
     /// <summary>A webhook request was refused: <c>missing-secret</c>, <c>wrong-secret</c>, <c>not-an-update</c>, <c>not-running</c>.</summary>
     public void WebhookRejected(string reason) => _webhookRejected.Add(1, reason);
 
-    /// <summary>A file_id cache lookup found (<paramref name="hit"/>) or missed the post.</summary>
+    /// <summary>A post was delivered from the file_id cache (<paramref name="hit"/>) or downloaded and uploaded.</summary>
     public void CacheLookup(bool hit) => _cache.Add(1, hit ? "hit" : "miss");
 
     /// <summary>Writes every metric in the Prometheus text exposition format (version 0.0.4).</summary>

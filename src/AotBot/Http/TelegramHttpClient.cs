@@ -1,3 +1,5 @@
+using AotBot.Hosting;
+
 namespace AotBot.Http;
 
 /// <summary>
@@ -8,11 +10,13 @@ namespace AotBot.Http;
 internal sealed class TelegramHttpClient : IDisposable
 {
     private readonly TimeProvider _time;
+    private readonly BotMetrics _metrics;
     private long _lastAnswerTicks;
 
-    public TelegramHttpClient(HttpHandlers handlers, HostOverrides overrides, TimeProvider time)
+    public TelegramHttpClient(HttpHandlers handlers, HostOverrides overrides, BotMetrics metrics, TimeProvider time)
     {
         _time = time;
+        _metrics = metrics;
         // disposeHandler: false — the shared handler belongs to HttpHandlers, which the host disposes.
         Client = new HttpClient(new OverridingHandler(overrides, this) { InnerHandler = handlers.Shared }, disposeHandler: false)
         {
@@ -39,6 +43,9 @@ internal sealed class TelegramHttpClient : IDisposable
             var response = await base.SendAsync(request, cancellationToken);
             if ((int)response.StatusCode < 500)
                 Interlocked.Exchange(ref owner._lastAnswerTicks, owner._time.GetUtcNow().UtcTicks);
+            // Every 429 of every caller (Telegram.Bot's and the raw getUpdates), labelled with the method: /bot<token>/<method>.
+            if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                owner._metrics.TelegramRateLimited(url.Segments[^1]);
             return response;
         }
     }

@@ -14,7 +14,4 @@ internal static partial class TelegramLog
 
     [ZLoggerMessage(5902, LogLevel.Debug, "Webhook request refused with {status} ({reason})")]
     public static partial void WebhookRejected(this ILogger logger, int status, string reason);
-
-    [ZLoggerMessage(5903, LogLevel.Warning, "deleteWebhook failed ({error}); polling anyway")]
-    public static partial void DeleteWebhookFailed(this ILogger logger, string error);
 }

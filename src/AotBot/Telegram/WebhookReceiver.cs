@@ -158,23 +158,3 @@ internal sealed class WebhookReceiver : IUpdateReceiver, IHttpEndpoint
         }
     }
 }
-
-/// <summary>
-/// Polling mode: removes a webhook an earlier webhook-mode run left (getUpdates answers 409 while one is set), then
-/// polls.
-/// </summary>
-internal sealed class WebhookRemovingReceiver(LongPollingReceiver polling, BotApi api, ILogger<WebhookRemovingReceiver> logger) : IUpdateReceiver
-{
-    public async Task RunAsync(UpdateDispatcher dispatcher, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await api.CallAsync("deleteWebhook", (client, token) => client.DeleteWebhook(dropPendingUpdates: false, token), stoppingToken);
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            logger.DeleteWebhookFailed(ex.GetType().Name + ": " + Redaction.Redact(ex.Message));
-        }
-        await polling.RunAsync(dispatcher, stoppingToken);
-    }
-}

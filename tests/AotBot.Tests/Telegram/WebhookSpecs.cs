@@ -4,7 +4,6 @@ using AotBot.Hosting;
 using AotBot.Telegram;
 using AotBot.Testing.FakeBotApi;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
@@ -57,7 +56,6 @@ public sealed class WebhookSpecs
                 .. settings ?? [],
             ];
             var builder = AotBotHost.CreateBuilder(args, logs);
-            builder.Services.TryAddSingleton<AotBot.Imaging.IImageConverter, NoImageConverter>();
             services?.Invoke(builder.Services);
             var host = builder.Build();
             await host.StartAsync();
