@@ -29,6 +29,9 @@ public sealed class WebhookSpecs
             _folder = folder;
             var port = host.Services.GetRequiredService<ListenerService>().LocalEndPoint!.Port;
             Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            // A connection per request: a test that moves fake time lets the listener close idle kept-alive connections
+            // at the very moment the client would reuse one.
+            Client.DefaultRequestHeaders.ConnectionClose = true;
         }
 
         public FakeBotApi Api { get; }
