@@ -3,6 +3,7 @@ using System.Text;
 using AotBot.Hosting;
 using AotBot.Telegram;
 using AotBot.Testing.FakeBotApi;
+using AotBot.Tests.Smoke;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
@@ -328,6 +329,59 @@ public sealed class WebhookSpecs
         Assert.True(calls.IndexOf("deleteWebhook") is >= 0 and var delete && delete < calls.IndexOf("getUpdates"), string.Join(",", calls));
         Assert.Equal("false", bot.Api.CallsTo("deleteWebhook")[0]["drop_pending_updates"] ?? "false", ignoreCase: true);
         Assert.Equal(HttpStatusCode.NotFound, hook.StatusCode);
+    }
+
+    [PublishedBinaryFact]
+    public async Task The_published_binary_runs_in_webhook_mode_with_health_metrics_and_healthcheck()
+    {
+        // Arrange: a free port for the listener (the binary's own port 0 would be unknown to the test).
+        await using var api = await FakeBotApi.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("aotbot-webhook-smoke-").FullName;
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        string[] settings = [$"--Telegram:ApiBaseUrl={api.BaseUrl}", "--Telegram:Mode=webhook", $"--Telegram:WebhookUrl={HookUrl}",
+            $"--Telegram:WebhookSecret={Secret}", $"--Http:Listen=http://127.0.0.1:{port}",
+            $"--Storage:ConnectionString=Data Source={Path.Combine(folder, "bot.db")}"];
+        var environment = new Dictionary<string, string?> { ["BOT_TOKEN"] = api.Token };
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        try
+        {
+            await using var bot = RunningBinary.Start(settings, environment);
+            var setWebhook = (await api.WaitForCallsAsync("setWebhook", 1, TimeSpan.FromSeconds(30)))[0];
+
+            // Act
+            using var wrong = await client.PostAsync(HookPath, new StringContent("{}"));
+            using var update = new HttpRequestMessage(HttpMethod.Post, HookPath)
+            {
+                Content = new StringContent("{\"update_id\":9001," + api.Updates.Text(User, User, "/start")[1..], Encoding.UTF8, "application/json"),
+            };
+            update.Headers.Add(WebhookReceiver.SecretHeader, Secret);
+            using var accepted = await client.SendAsync(update);
+            var reply = (await api.WaitForCallsAsync("sendMessage", 1))[0];
+            var metrics = await client.GetStringAsync("/metrics");
+            var healthy = await PublishedBinary.RunAsync(["healthcheck", .. settings], environment);
+            var exit = await bot.TerminateAsync();
+            var afterStop = await PublishedBinary.RunAsync(["healthcheck", .. settings], environment);
+
+            // Assert
+            Assert.Equal(Secret, setWebhook["secret_token"]);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+            Assert.Equal(User, reply.ChatId);
+            Assert.Contains("\naotbot_updates_received_total 1\n", metrics);
+            Assert.Equal((0, $"http://127.0.0.1:{port}/healthz: 200"), (healthy.ExitCode, healthy.Stdout.Trim()));
+            Assert.Equal(0, exit);
+            Assert.Equal(1, afterStop.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
