@@ -17,55 +17,30 @@ public sealed class WebhookSpecs
     private const string HookUrl = "https://bot.example.com" + HookPath;
     private const long User = 4301;
 
-    /// <summary>The real host in webhook mode against a <see cref="FakeBotApi"/>, its listener on 127.0.0.1 port 0.</summary>
+    /// <summary>The real host in webhook mode (<see cref="BotHarness"/>), its listener on 127.0.0.1 port 0.</summary>
     private sealed class WebhookBot : IAsyncDisposable
     {
-        private readonly string _folder;
+        private readonly BotHarness _bot;
 
-        private WebhookBot(FakeBotApi api, IHost host, LogCapture logs, string folder)
+        private WebhookBot(BotHarness bot)
         {
-            Api = api;
-            Host = host;
-            Logs = logs;
-            _folder = folder;
-            var port = host.Services.GetRequiredService<ListenerService>().LocalEndPoint!.Port;
+            _bot = bot;
+            var port = bot.Host.Services.GetRequiredService<ListenerService>().LocalEndPoint!.Port;
             Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             // A connection per request: a test that moves fake time lets the listener close idle kept-alive connections
             // at the very moment the client would reuse one.
             Client.DefaultRequestHeaders.ConnectionClose = true;
         }
 
-        public FakeBotApi Api { get; }
-        public IHost Host { get; }
-        public LogCapture Logs { get; }
+        public FakeBotApi Api => _bot.Api;
+        public IHost Host => _bot.Host;
         public HttpClient Client { get; }
 
-        public static async Task<WebhookBot> StartAsync(IEnumerable<string>? settings = null, Action<IServiceCollection>? services = null,
-            bool waitForWebhook = true)
-        {
-            var api = await FakeBotApi.StartAsync();
-            var logs = new LogCapture();
-            var folder = Directory.CreateTempSubdirectory("aotbot-webhook-").FullName;
-            string[] args =
-            [
-                $"--Storage:ConnectionString=Data Source={Path.Combine(folder, "bot.db")}",
-                $"--Telegram:Token={api.Token}",
-                $"--Telegram:ApiBaseUrl={api.BaseUrl}",
-                "--Telegram:Mode=webhook",
-                $"--Telegram:WebhookUrl={HookUrl}",
-                $"--Telegram:WebhookSecret={Secret}",
-                "--Http:Listen=http://127.0.0.1:0",
-                "--Logging:LogLevel:Default=Debug",
-                "--Hosting:ShutdownTimeout=00:00:05",
-                .. settings ?? [],
-            ];
-            var builder = AotBotHost.CreateBuilder(args, logs);
-            services?.Invoke(builder.Services);
-            var host = builder.Build();
-            await host.StartAsync();
-            if (waitForWebhook) await api.WaitForCallsAsync("setWebhook", 1);
-            return new WebhookBot(api, host, logs, folder);
-        }
+        public static async Task<WebhookBot> StartAsync(Action<IServiceCollection>? services = null) =>
+            new(await BotHarness.StartAsync(
+                ["--Telegram:Mode=webhook", $"--Telegram:WebhookUrl={HookUrl}", $"--Telegram:WebhookSecret={Secret}",
+                    "--Http:Listen=http://127.0.0.1:0"],
+                services, startedWhen: "setWebhook"));
 
         /// <summary>Posts an update body (from <see cref="FakeUpdates"/>) with an update_id, as Telegram would.</summary>
         public Task<HttpResponseMessage> PostUpdateAsync(long updateId, string body, string? secret = Secret, string path = HookPath) =>
@@ -81,16 +56,7 @@ public sealed class WebhookSpecs
         public async ValueTask DisposeAsync()
         {
             Client.Dispose();
-            await Host.StopAsync();
-            Host.Dispose();
-            await Api.DisposeAsync();
-            try
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await _bot.DisposeAsync();
         }
     }
 
