@@ -30,8 +30,10 @@ log() { printf '== %s\n' "$*" >&2; }
 # --- prerequisites -----------------------------------------------------------------------------------------
 APT_PACKAGES=(clang cmake ninja-build pkg-config dpkg-dev)
 if [ "$CMD" = test ]; then
-  # heif-enc makes test images; postgresql for the storage suite; the distroless rootfs test copies these packages' files.
-  APT_PACKAGES+=(libheif-examples imagemagick postgresql libssl3 ca-certificates tzdata netbase)
+  # heif-enc makes test images; postgresql for the storage suite; the distroless rootfs test copies these packages' files;
+  # the arm64 cross build runs under qemu.
+  APT_PACKAGES+=(libheif-examples imagemagick postgresql libssl3 ca-certificates tzdata netbase
+    crossbuild-essential-arm64 qemu-user-static llvm)
 fi
 if [ "$ARCH" = arm64 ]; then
   APT_PACKAGES+=(crossbuild-essential-arm64 qemu-user-static llvm)
@@ -106,6 +108,7 @@ run_tests() {
   local results=$ROOT/.build/test-results
   rm -rf "$results"; mkdir -p "$results"
   export AOTBOT_PUBLISHED_DIR=$OUT
+  [ -x "$ROOT/artifacts/linux-arm64/aotbot" ] && export AOTBOT_PUBLISHED_DIR_ARM64=$ROOT/artifacts/linux-arm64
   if [ -x tests/scripts/postgres.sh ]; then
     # Starts a throwaway PostgreSQL cluster on 127.0.0.1 and exports AOTBOT_TEST_POSTGRES.
     # shellcheck disable=SC1091
@@ -134,6 +137,14 @@ ensure_prerequisites
 build_native
 case "$CMD" in
   build) publish ;;
-  test) publish; run_tests ;;
+  test)
+    publish
+    if [ "$ARCH" = x64 ]; then
+      # The arm64 cross build is part of the suite: its binary runs under qemu in the smoke tests.
+      RID=linux-arm64 OUT=$ROOT/artifacts/linux-arm64
+      build_native; publish
+      RID=linux-x64 OUT=$ROOT/artifacts/linux-x64
+    fi
+    run_tests ;;
   bench) publish; exec bench/run.sh "$OUT" ;;
 esac

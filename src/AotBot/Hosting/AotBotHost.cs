@@ -35,12 +35,18 @@ public static class AotBotHost
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        // Type=notify under systemd (READY=1 once started, STOPPING=1 on SIGTERM); a no-op anywhere else.
+        services.AddSystemd();
         services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+        services.AddSingleton<MemoryBudget>();
         services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>(
             (host, hosting) => host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
+
+        // First, so probes answer while the bot starts and drains.
+        services.AddListener();
 
         services.AddLocalization();
         services.AddHttpLayer();
@@ -60,6 +66,15 @@ public static class AotBotHost
         configuration.AddCommandLine(args);
     }
 
+    private static int SyslogLevel(LogLevel level) => level switch
+    {
+        LogLevel.Critical => 2,
+        LogLevel.Error => 3,
+        LogLevel.Warning => 4,
+        LogLevel.Information => 6,
+        _ => 7,
+    };
+
     private static void AddLogging(HostApplicationBuilder builder, Stream? logOutput)
     {
         var format = builder.Configuration["Logging:Format"] ?? "plain";
@@ -72,6 +87,13 @@ public static class AotBotHost
             if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
             {
                 options.UseJsonFormatter();
+            }
+            else if (Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 })
+            {
+                // Under systemd, journald stamps the time itself and reads the level from a <N> syslog prefix.
+                options.UsePlainTextFormatter(formatter =>
+                    formatter.SetPrefixFormatter($"<{0}>{1}: ",
+                        (in MessageTemplate template, in LogInfo info) => template.Format(SyslogLevel(info.LogLevel), info.Category)));
             }
             else
             {

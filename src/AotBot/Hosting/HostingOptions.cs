@@ -26,6 +26,22 @@ public sealed record LimitsOptions
     [Range(1, 86_400,
         ErrorMessage = "Limits:MaxVideoDurationSeconds must be between 1 and 86400: set AOTBOT_Limits__MaxVideoDurationSeconds")]
     public int MaxVideoDurationSeconds { get; set; } = 1800;
+
+    /// <summary>Resident memory above which new jobs wait for running ones to finish; 0 = no budget.</summary>
+    [Range(0, 1_048_576, ErrorMessage = "Limits:MemoryBudgetMB must be between 0 and 1048576: set AOTBOT_Limits__MemoryBudgetMB")]
+    public int MemoryBudgetMB { get; set; }
+
+    /// <summary>Links one user may have in progress at once; more get <c>error_queue_full</c>.</summary>
+    [Range(1, 100, ErrorMessage = "Limits:MaxJobsPerUser must be between 1 and 100: set AOTBOT_Limits__MaxJobsPerUser")]
+    public int MaxJobsPerUser { get; set; } = 3;
+
+    /// <summary>Links the whole bot works on at once; the rest wait their turn.</summary>
+    [Range(1, 1000, ErrorMessage = "Limits:MaxConcurrentJobs must be between 1 and 1000: set AOTBOT_Limits__MaxConcurrentJobs")]
+    public int MaxConcurrentJobs { get; set; } = 8;
+
+    /// <summary>Most slideshow images sent to a group; private chats get them all.</summary>
+    [Range(1, 100, ErrorMessage = "Limits:GroupImageLimit must be between 1 and 100: set AOTBOT_Limits__GroupImageLimit")]
+    public int GroupImageLimit { get; set; } = 10;
 }
 
 // Hand-written: RangeAttribute over TimeSpan needs a TypeConverter, which is not trim-safe.

@@ -1,4 +1,6 @@
+using AotBot.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Http;
@@ -9,6 +11,17 @@ internal static class HttpServices
     {
         services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HttpOptions>, HttpOptionsValidator>();
+        services.AddSingleton<IValidateOptions<HttpOptions>, HttpOptionsChecks>();
+        services.AddSingleton<HostOverrides>();
+        services.AddSingleton<AddressGuard>();
+        services.AddSingleton<ProxyPool>();
+        services.AddSingleton<HttpHandlers>();
+        services.AddSingleton(_ => new Backoff(Random.Shared));
+        services.AddSingleton<HttpRequestRunner>();
+        services.AddSingleton<IWebClient, WebClient>();
+        services.TryAddSingleton<BotMetrics>();
+        services.AddSingleton<IMediaDownloader, MediaDownloader>();
+        services.AddSingleton<TelegramHttpClient>();
         return services;
     }
 }

@@ -4,7 +4,8 @@ namespace AotBot.Http;
 
 /// <summary>
 /// Downloads media files with the job's cookies, headers and proxy, under the byte cap, with retries.
-/// Throws <see cref="MediaTooLargeException"/>, <see cref="NetworkException"/> or <see cref="RateLimitedException"/>.
+/// Throws <see cref="MediaTooLargeException"/>, <see cref="NetworkException"/> or <see cref="RateLimitedException"/>,
+/// and <see cref="HttpFetchException"/> with <see cref="HttpFailure.NotFound"/> or <see cref="HttpFailure.Forbidden"/>.
 /// </summary>
 public interface IMediaDownloader
 {

@@ -42,18 +42,34 @@ public sealed record BotStats(
     IReadOnlyDictionary<DownloadKind, long> DownloadsToday, IReadOnlyDictionary<DownloadKind, long> DownloadsTotal,
     double CacheHitRatio);
 
+/// <summary>The database is unreachable, so what must not be faked (saving settings, statistics) failed.</summary>
+public sealed class StorageUnavailableException()
+    : AotBotException("The database is unavailable; nothing was saved. Try again in a minute.");
+
 /// <summary>
 /// Everything that must survive a restart. SQLite and PostgreSQL implement it and pass the same suite;
-/// an in-memory one serves tests and the time before storage is wired.
+/// an in-memory one serves tests.
 /// </summary>
+/// <remarks>
+/// <para>The registered store keeps the bot working while the database is unreachable: reads fall back (default
+/// settings, cache misses, offset 0, update not handled), writes of users, downloads, cache entries and handled
+/// updates are dropped, and only <see cref="SaveChatSettingsAsync"/> and <see cref="GetStatsAsync"/> throw
+/// <see cref="StorageUnavailableException"/>. It recovers by itself when the database is back.</para>
+/// </remarks>
 public interface IBotStore
 {
     Task<ChatSettings> GetChatSettingsAsync(long chatId, CancellationToken cancellationToken);
 
-    /// <summary>Committed before it returns: the reply that says a setting changed comes after.</summary>
+    /// <summary>
+    /// Committed before it returns: the reply that says a setting changed comes after. Throws
+    /// <see cref="StorageUnavailableException"/> when it could not be saved.
+    /// </summary>
     Task SaveChatSettingsAsync(ChatSettings settings, CancellationToken cancellationToken);
 
-    /// <summary>Inserts the user on first sight; keeps the first registration time and the first start argument.</summary>
+    /// <summary>
+    /// Inserts the user on first sight; keeps the first registration time and the first start argument (one that
+    /// arrives after the user was first seen without any is still recorded).
+    /// </summary>
     Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken);
 
     /// <summary>The offset to ask getUpdates for next: one past the highest update id below which all are handled.</summary>
@@ -65,11 +81,13 @@ public interface IBotStore
     /// <summary>Records the update as handled and moves the offset to <paramref name="newOffset"/> when given.</summary>
     Task MarkUpdateHandledAsync(long updateId, long? newOffset, CancellationToken cancellationToken);
 
+    /// <summary>The entry saved for the post in that mode, or null when none was, or it was saved with another version.</summary>
     Task<CachedMedia?> GetCachedMediaAsync(string source, string postId, FileMode mode, CancellationToken cancellationToken);
 
     Task SaveCachedMediaAsync(CachedMedia media, CancellationToken cancellationToken);
 
     Task RecordDownloadAsync(DownloadRecord record, CancellationToken cancellationToken);
 
+    /// <summary>Counts for <c>/stats</c>; "today" is the UTC day of <paramref name="now"/>. Every kind is present, 0 when none.</summary>
     Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace AotBot.Storage;
 
-/// <summary>Keeps everything in memory: for tests, and what the bot falls back to when no database is wired.</summary>
+/// <summary>Keeps everything in memory, with the same semantics as the SQL stores: for tests of other capabilities.</summary>
 internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
 {
     private readonly ConcurrentDictionary<long, ChatSettings> _chats = new();
@@ -23,7 +23,8 @@ internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
 
     public Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken)
     {
-        _users.TryAdd(user.UserId, user);
+        _users.AddOrUpdate(user.UserId, user, (_, first) =>
+            first.StartArgument is null && user.StartArgument is not null ? first with { StartArgument = user.StartArgument } : first);
         return Task.CompletedTask;
     }
 
@@ -63,8 +64,8 @@ internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
     {
         var today = now.UtcDateTime.Date;
         var downloads = _downloads.ToArray();
-        var byKindToday = downloads.Where(d => d.At.UtcDateTime.Date == today).GroupBy(d => d.Kind).ToDictionary(g => g.Key, g => (long)g.Count());
-        var byKind = downloads.GroupBy(d => d.Kind).ToDictionary(g => g.Key, g => (long)g.Count());
+        var byKindToday = Enum.GetValues<DownloadKind>().ToDictionary(k => k, k => (long)downloads.Count(d => d.Kind == k && d.At.UtcDateTime.Date == today));
+        var byKind = Enum.GetValues<DownloadKind>().ToDictionary(k => k, k => (long)downloads.Count(d => d.Kind == k));
         var ratio = downloads.Length == 0 ? 0 : downloads.Count(d => d.CacheHit) / (double)downloads.Length;
         return Task.FromResult(new BotStats(
             _users.Count, _users.Values.Count(u => u.SeenAt.UtcDateTime.Date == today), byKindToday, byKind, ratio));

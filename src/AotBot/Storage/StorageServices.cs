@@ -9,7 +9,13 @@ internal static class StorageServices
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        services.AddSingleton<IBotStore, InMemoryBotStore>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageConnectionStringValidator>();
+        services.AddSingleton(sp => SqlDatabase.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<SqlBotStore>();
+        services.AddSingleton<IBotStore, ResilientBotStore>();
+        services.AddSingleton<AotBot.Hosting.IReadinessCheck, StorageReadinessCheck>();
+        // Registered before the Telegram services, so the schema is ready before the first update is taken.
+        services.AddHostedService<StorageStartup>();
         return services;
     }
 }

@@ -1,5 +1,7 @@
+using AotBot.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Telegram.Bot;
 
 namespace AotBot.Telegram;
 
@@ -9,6 +11,29 @@ internal static class TelegramServices
     {
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
+
+        services.AddSingleton<ITelegramBotClient>(provider =>
+        {
+            var telegram = provider.GetRequiredService<IOptions<TelegramOptions>>().Value;
+            // RetryThreshold 0: Telegram.Bot throws on every 429 and BotApi owns waiting, resending and pacing.
+            var clientOptions = new TelegramBotClientOptions(telegram.Token, telegram.ApiBaseUrl) { RetryThreshold = 0 };
+            return new TelegramBotClient(clientOptions, provider.GetRequiredService<TelegramHttpClient>().Client);
+        });
+        services.AddSingleton<Pacer>();
+        services.AddSingleton<BotApi>();
+        services.AddSingleton<ChatActions>();
+        services.AddSingleton<BotIdentity>();
+        services.AddSingleton<JobLimiter>();
+        services.AddSingleton<ErrorMessages>();
+        services.AddSingleton<MediaPreparation>();
+        services.AddSingleton<MediaSender>();
+        services.AddSingleton<LinkJobs>();
+        services.AddSingleton<InlineFlow>();
+        services.AddSingleton<IUpdateHandler, UpdateHandler>();
+        services.AddSingleton<UpdateDispatcher>();
+        services.AddUpdateReceiver();
+        services.AddSingleton<AotBot.Hosting.IReadinessCheck, TelegramReadinessCheck>();
+        services.AddHostedService<BotService>();
         return services;
     }
 }

@@ -1,0 +1,93 @@
+using System.Buffers;
+using AotBot.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AotBot.Http;
+
+/// <summary>
+/// Streams a response body under a byte cap into pooled memory, spilling to a temp file past the memory limit.
+/// The body is copied once (socket → rented array, or socket → copy buffer → file); nothing past the cap is kept.
+/// </summary>
+internal static class BodyReader
+{
+    private const int InitialBuffer = 64 * 1024;
+    private const int CopyBuffer = 256 * 1024;
+
+    /// <exception cref="MediaTooLargeException">The declared or streamed length passes <paramref name="cap"/>.</exception>
+    public static async Task<DownloadedFile> ReadAsync(FinalResponse final, long cap, int memoryLimit, ILogger logger)
+    {
+        var content = final.Message.Content;
+        var contentType = content.Headers.ContentType?.ToString();
+        var declared = content.Headers.ContentLength;
+        if (declared > cap) throw new MediaTooLargeException(declared);
+
+        var body = await content.ReadAsStreamAsync(final.Token).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            if (declared > memoryLimit) return await ReadToFileAsync(final, body, TempDownloadedFile.Create(contentType), default, cap).ConfigureAwait(false);
+
+            var buffer = ArrayPool<byte>.Shared.Rent((int)(declared ?? Math.Min(InitialBuffer, memoryLimit)));
+            var length = 0;
+            try
+            {
+                while (length != declared)
+                {
+                    var capacity = Math.Min(buffer.Length, memoryLimit);
+                    if (length == capacity)
+                    {
+                        if (capacity >= memoryLimit)
+                        {
+                            logger.SpilledToFile(Redaction.RedactUrl(final.Url), length);
+                            var file = TempDownloadedFile.Create(contentType);
+                            return await ReadToFileAsync(final, body, file, buffer.AsMemory(0, length), cap).ConfigureAwait(false);
+                        }
+                        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)capacity * 2, memoryLimit));
+                        buffer.AsSpan(0, length).CopyTo(grown);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = grown;
+                        capacity = Math.Min(buffer.Length, memoryLimit);
+                    }
+                    // Ask for at most one byte past the cap: enough to know it was passed, nothing more kept.
+                    var room = (int)Math.Min(capacity - length, cap - length + 1);
+                    var read = await final.ReadAsync(body, buffer.AsMemory(length, room)).ConfigureAwait(false);
+                    if (read == 0) break;
+                    length += read;
+                    if (length > cap) throw new MediaTooLargeException(null);
+                }
+                var result = new PooledDownloadedFile(buffer, length, contentType);
+                buffer = null;
+                return result;
+            }
+            finally
+            {
+                if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static async Task<DownloadedFile> ReadToFileAsync(FinalResponse final, Stream body, TempDownloadedFile file, ReadOnlyMemory<byte> head, long cap)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBuffer);
+        try
+        {
+            file.Append(head.Span);
+            while (true)
+            {
+                var room = (int)Math.Min(buffer.Length, cap - file.Length + 1);
+                var read = await final.ReadAsync(body, buffer.AsMemory(0, room)).ConfigureAwait(false);
+                if (read == 0) return file;
+                if (file.Length + read > cap) throw new MediaTooLargeException(null);
+                file.Append(buffer.AsSpan(0, read));
+            }
+        }
+        catch
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

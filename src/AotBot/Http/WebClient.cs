@@ -1,0 +1,45 @@
+using System.Text;
+using AotBot.Sources;
+using Microsoft.Extensions.Logging;
+
+namespace AotBot.Http;
+
+/// <summary>Pages and redirect resolution over <see cref="HttpRequestRunner"/>.</summary>
+internal sealed class WebClient(HttpRequestRunner runner, ILogger<WebClient> logger) : IWebClient
+{
+    /// <summary>Pages are read whole into memory; anything larger is not a page we want.</summary>
+    public const int PageByteLimit = 16 * 1024 * 1024;
+
+    public async Task<WebPage> GetPageAsync(Uri url, DownloadContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await runner.SendAsync(url, context, RequestKind.Page, gate: null, async final =>
+            {
+                await using var body = await BodyReader.ReadAsync(final, PageByteLimit, PageByteLimit, logger).ConfigureAwait(false);
+                var text = Decode(final.Message.Content.Headers.ContentType?.CharSet).GetString(body.Memory!.Value.Span);
+                return new WebPage(final.Url, (int)final.Message.StatusCode, text);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MediaTooLargeException ex)
+        {
+            throw new HttpFetchException(HttpFailure.TooLarge, $"The page at {Hosting.Redaction.RedactUrl(url)} is over {PageByteLimit} bytes.", null, ex);
+        }
+    }
+
+    public Task<Uri> ResolveRedirectsAsync(Uri url, DownloadContext context, CancellationToken cancellationToken) =>
+        runner.SendAsync(url, context, RequestKind.Resolve, gate: null, final => Task.FromResult(final.Url), cancellationToken);
+
+    private static Encoding Decode(string? charset)
+    {
+        if (string.IsNullOrWhiteSpace(charset)) return Encoding.UTF8;
+        try
+        {
+            return Encoding.GetEncoding(charset.Trim('"', ' '));
+        }
+        catch (ArgumentException)
+        {
+            return Encoding.UTF8;
+        }
+    }
+}

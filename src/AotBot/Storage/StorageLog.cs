@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+using ZLogger;
+
+namespace AotBot.Storage;
+
+internal static partial class StorageLog
+{
+    [ZLoggerMessage(6001, LogLevel.Information, "Storage {provider}: schema migrated from version {from} to {to}")]
+    public static partial void SchemaMigrated(this ILogger logger, string provider, int from, int to);
+
+    [ZLoggerMessage(6002, LogLevel.Debug, "Storage {provider}: schema is at version {version}")]
+    public static partial void SchemaCurrent(this ILogger logger, string provider, int version);
+
+    [ZLoggerMessage(6003, LogLevel.Warning, "Storage {provider} is unavailable: {error}. Settings fall back to defaults, the file_id cache misses and writes are dropped; {fallbacks} operations fell back since the last report")]
+    public static partial void Unavailable(this ILogger logger, string provider, string error, long fallbacks);
+
+    [ZLoggerMessage(6004, LogLevel.Information, "Storage {provider} is available again after {seconds} s; {fallbacks} operations fell back meanwhile")]
+    public static partial void Recovered(this ILogger logger, string provider, long seconds, long fallbacks);
+
+    [ZLoggerMessage(6005, LogLevel.Warning, "Storage {provider} is unreachable at start-up: {error}. The bot starts without it and keeps trying")]
+    public static partial void UnreachableAtStart(this ILogger logger, string provider, string error);
+
+    [ZLoggerMessage(6006, LogLevel.Debug, "Storage {provider}: pruned {count} handled update ids older than {hours} h")]
+    public static partial void Pruned(this ILogger logger, string provider, int count, int hours);
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using AotBot.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AotBot.Telegram;
+
+/// <summary>
+/// <c>Limits:MaxJobsPerUser</c> links in progress per user (admission: over it the user is told to wait) and
+/// <c>Limits:MaxConcurrentJobs</c> links worked on at once across the bot (the rest queue for a slot), and no new
+/// job while the process is over <c>Limits:MemoryBudgetMB</c>.
+/// </summary>
+internal sealed class JobLimiter : IDisposable
+{
+    private readonly IOptions<LimitsOptions> _options;
+    private readonly MemoryBudget _memory;
+    private readonly ConcurrentDictionary<long, int> _perUser = new();
+    private readonly SemaphoreSlim _slots;
+    private int _waiting;
+
+    public JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory, BotMetrics metrics)
+    {
+        _options = options;
+        _memory = memory;
+        _slots = new SemaphoreSlim(options.Value.MaxConcurrentJobs, options.Value.MaxConcurrentJobs);
+        metrics.ObserveQueueDepth("jobs", () => Volatile.Read(ref _waiting));
+    }
+
+    public int MaxJobsPerUser => _options.Value.MaxJobsPerUser;
+
+    /// <summary>A lease on one of the user's places, or null when they already have the most allowed.</summary>
+    public IDisposable? TryAdmit(long userId)
+    {
+        while (true)
+        {
+            var current = _perUser.GetOrAdd(userId, 0);
+            if (current >= MaxJobsPerUser) return null;
+            if (_perUser.TryUpdate(userId, current + 1, current)) return new Lease(this, userId);
+        }
+    }
+
+    /// <summary>Waits for room in memory, then for one of the bot-wide slots (meanwhile counted in queue "jobs").</summary>
+    public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _memory.WaitForRoomAsync(cancellationToken);
+            await _slots.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+        return new Slot(_slots);
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    private void Release(long userId)
+    {
+        while (true)
+        {
+            var current = _perUser[userId];
+            if (current <= 1)
+            {
+                if (_perUser.TryRemove(new KeyValuePair<long, int>(userId, current))) return;
+            }
+            else if (_perUser.TryUpdate(userId, current - 1, current)) return;
+        }
+    }
+
+    private sealed class Lease(JobLimiter limiter, long userId) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) limiter.Release(userId);
+        }
+    }
+
+    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace AotBot.Testing.FakeBotApi;
+
+/// <summary>An answer the fake gives instead of success, once per injection.</summary>
+public sealed record BotApiFault(int Status, string Body, string ContentType = "application/json")
+{
+    /// <summary><c>429 Too Many Requests</c> with <c>parameters.retry_after</c>, as Telegram sends it.</summary>
+    public static BotApiFault TooManyRequests(int retryAfter) => new(429,
+        $$$"""{"ok":false,"error_code":429,"description":"Too Many Requests: retry after {{{retryAfter}}}","parameters":{"retry_after":{{{retryAfter}}}}}""");
+
+    /// <summary>A 502 from Telegram's front (an HTML page, no Bot API answer).</summary>
+    public static BotApiFault BadGateway() => new(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html");
+
+    /// <summary>403 for a user who blocked the bot.</summary>
+    public static BotApiFault Blocked() => Error(403, "Forbidden: bot was blocked by the user");
+
+    /// <summary>Any Bot API error answer.</summary>
+    public static BotApiFault Error(int code, string description) => new(code,
+        $$$"""{"ok":false,"error_code":{{{code}}},"description":"{{{description}}}"}""");
+}

@@ -1,0 +1,382 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AotBot.Testing.FakeBotApi;
+
+/// <summary>
+/// A Bot API server on 127.0.0.1 (Kestrel, port 0) speaking Telegram's wire format: <c>/bot&lt;token&gt;/&lt;method&gt;</c>,
+/// JSON, form and multipart bodies (<c>attach://</c> parts), <c>"Html"</c>/<c>"True"</c> accepted. It records every call
+/// with its fields and uploaded bytes, serves injected updates through getUpdates long polling (honouring
+/// <c>offset</c>, <c>timeout</c> and <c>limit</c>), injects faults, and answers getMe, getChatMember and the send
+/// methods with sensible defaults (fresh file_ids for uploads, the same file_id for a file_id).
+/// </summary>
+public sealed class FakeBotApi : IAsyncDisposable
+{
+    public const string DefaultToken = "123456789:AAHfakeTokenForTestsOnly_abcdefghijk";
+    public const string BotUsername = "aotbot_test_bot";
+
+    private readonly WebApplication _app;
+    private readonly Lock _gate = new();
+    private readonly List<BotApiCall> _calls = [];
+    private readonly List<(long Id, string Json)> _updates = [];
+    private readonly Dictionary<string, Queue<BotApiFault>> _faults = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(long Chat, long User), string> _members = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _changed = NewSignal();
+    private long _nextUpdateId = 1000;
+    private int _sequence;
+    private int _messageId = 5000;
+
+    private FakeBotApi(WebApplication app, string token)
+    {
+        _app = app;
+        Token = token;
+        app.Run(HandleAsync);
+    }
+
+    public static async Task<FakeBotApi> StartAsync(string token = DefaultToken)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.MultipartBodyLengthLimit = long.MaxValue;
+            form.ValueLengthLimit = int.MaxValue;
+        });
+        var fake = new FakeBotApi(builder.Build(), token);
+        await fake._app.StartAsync();
+        var address = fake._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        fake.BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+        return fake;
+    }
+
+    /// <summary>What <c>Telegram:ApiBaseUrl</c> is set to.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public string Token { get; }
+
+    public long BotId => long.Parse(Token[..Token.IndexOf(':')]);
+
+    /// <summary>Builders for update bodies to pass to <see cref="Enqueue"/>.</summary>
+    public FakeUpdates Updates { get; } = new();
+
+    /// <summary>The highest offset getUpdates was asked for (updates below it are confirmed and gone).</summary>
+    public long ConfirmedOffset { get; private set; }
+
+    public IReadOnlyList<BotApiCall> Calls
+    {
+        get { lock (_gate) return [.. _calls]; }
+    }
+
+    /// <summary>Calls of one method, in order (getUpdates included when asked for).</summary>
+    public IReadOnlyList<BotApiCall> CallsTo(string method)
+    {
+        lock (_gate) return [.. _calls.Where(c => c.Method == method)];
+    }
+
+    /// <summary>Every call except getUpdates, getMe and deleteWebhook: what the bot said.</summary>
+    public IReadOnlyList<BotApiCall> Sent
+    {
+        get { lock (_gate) return [.. _calls.Where(c => c.Method is not ("getUpdates" or "getMe" or "deleteWebhook"))]; }
+    }
+
+    /// <summary>Every photo uploaded by sendMediaGroup and sendPhoto, in the order sent.</summary>
+    public IReadOnlyList<UploadedFile> UploadedPhotos() =>
+        [.. Calls.Where(c => c.Method is "sendMediaGroup" or "sendPhoto" && c.Succeeded)
+            .SelectMany(c => c.Method == "sendPhoto"
+                ? [c.File("photo")!]
+                : Enumerable.Range(0, c.Media.Count).Select(i => c.MediaFile(i)!))];
+
+    /// <summary>Queues an update (a body from <see cref="Updates"/>) and returns its update_id.</summary>
+    public long Enqueue(string updateBody) => EnqueueBatch(updateBody)[0];
+
+    /// <summary>Queues several updates at once, so one getUpdates answer carries them all; returns their ids.</summary>
+    public long[] EnqueueBatch(params string[] updateBodies)
+    {
+        lock (_gate)
+        {
+            var ids = new long[updateBodies.Length];
+            for (var i = 0; i < updateBodies.Length; i++)
+            {
+                var trimmed = updateBodies[i].Trim();
+                if (!trimmed.StartsWith('{')) throw new ArgumentException("An update body is a JSON object.", nameof(updateBodies));
+                ids[i] = ++_nextUpdateId;
+                _updates.Add((ids[i], $"{{\"update_id\":{ids[i]}," + trimmed[1..]));
+            }
+            Signal();
+            return ids;
+        }
+    }
+
+    /// <summary>The next <paramref name="times"/> calls of <paramref name="method"/> get <paramref name="fault"/>.</summary>
+    public void FailNext(string method, BotApiFault fault, int times = 1)
+    {
+        lock (_gate)
+        {
+            if (!_faults.TryGetValue(method, out var queue)) _faults[method] = queue = new Queue<BotApiFault>();
+            for (var i = 0; i < times; i++) queue.Enqueue(fault);
+        }
+    }
+
+    /// <summary>getChatMember answers <paramref name="status"/> (creator, administrator, member, ...) for this user in this chat.</summary>
+    public void SetChatMember(long chatId, long userId, string status) => _members[(chatId, userId)] = status;
+
+    /// <summary>Waits (real time) until <paramref name="method"/> was called <paramref name="count"/> times; returns those calls.</summary>
+    public Task<IReadOnlyList<BotApiCall>> WaitForCallsAsync(string method, int count, TimeSpan? timeout = null) =>
+        WaitAsync(() => CallsTo(method) is var calls && calls.Count >= count ? calls : null,
+            () => $"{method} was called {CallsTo(method).Count} times, expected {count}", timeout);
+
+    /// <summary>Waits until a call of <paramref name="method"/> matches <paramref name="match"/>.</summary>
+    public async Task<BotApiCall> WaitForCallAsync(string method, Func<BotApiCall, bool> match, TimeSpan? timeout = null) =>
+        (await WaitAsync(() => CallsTo(method).Where(match).ToList() is [var first, ..] ? new[] { first } : null,
+            () => $"no {method} call matched", timeout))[0];
+
+    /// <summary>Waits until getUpdates was asked for an offset past <paramref name="updateId"/> (it is confirmed).</summary>
+    public Task WaitForConfirmationAsync(long updateId, TimeSpan? timeout = null) =>
+        WaitAsync(() => ConfirmedOffset > updateId ? Array.Empty<BotApiCall>() : null,
+            () => $"update {updateId} was not confirmed (offset {ConfirmedOffset})", timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    private async Task<IReadOnlyList<BotApiCall>> WaitAsync(Func<IReadOnlyList<BotApiCall>?> check, Func<string> failure, TimeSpan? timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            Task changed;
+            lock (_gate) changed = _changed.Task;
+            if (check() is { } result) return result;
+            try
+            {
+                await changed.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException(failure() + ". Calls: " + string.Join(" | ", Sent.Select(c => c.ToString())));
+            }
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        var slash = path.IndexOf('/', 1);
+        if (!path.StartsWith("/bot", StringComparison.Ordinal) || slash < 0)
+        {
+            await ReplyAsync(context, 404, """{"ok":false,"error_code":404,"description":"Not Found"}""");
+            return;
+        }
+        if (path[4..slash] != Token)
+        {
+            await ReplyAsync(context, 401, """{"ok":false,"error_code":401,"description":"Unauthorized"}""");
+            return;
+        }
+        var method = path[(slash + 1)..];
+        var (fields, files) = await ReadParametersAsync(context.Request);
+
+        BotApiFault? fault = null;
+        lock (_gate)
+        {
+            if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var next)) fault = next;
+        }
+        var sequence = Interlocked.Increment(ref _sequence);
+        if (fault is not null)
+        {
+            Record(new BotApiCall(sequence, method, fields, files, fault.Status, DateTimeOffset.UtcNow));
+            await ReplyAsync(context, fault.Status, fault.Body, fault.ContentType);
+            return;
+        }
+
+        string result;
+        if (method == "getUpdates")
+        {
+            // Recorded when it arrives: a test waits for the bot to be polling, not for the poll to end.
+            Record(new BotApiCall(sequence, method, fields, files, 200, DateTimeOffset.UtcNow));
+            result = await GetUpdatesAsync(fields, context.RequestAborted);
+        }
+        else
+        {
+            var call = new BotApiCall(sequence, method, fields, files, 200, DateTimeOffset.UtcNow);
+            result = Answer(call);
+            Record(call);
+        }
+        await ReplyAsync(context, 200, "{\"ok\":true,\"result\":" + result + "}");
+    }
+
+    private static async Task<(Dictionary<string, string>, Dictionary<string, UploadedFile>)> ReadParametersAsync(HttpRequest request)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new Dictionary<string, UploadedFile>(StringComparer.Ordinal);
+        foreach (var (key, value) in request.Query) fields[key] = value.ToString();
+        if (request.HasJsonContentType())
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                fields[property.Name] = property.Value.ValueKind == JsonValueKind.String
+                    ? property.Value.GetString()!
+                    : property.Value.GetRawText();
+            }
+        }
+        else if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync();
+            foreach (var (key, value) in form) fields[key] = value.ToString();
+            foreach (var file in form.Files)
+            {
+                using var buffer = new MemoryStream();
+                await file.CopyToAsync(buffer);
+                files[file.Name] = new UploadedFile(file.Name, file.FileName, file.ContentType, buffer.ToArray());
+            }
+        }
+        return (fields, files);
+    }
+
+    private async Task<string> GetUpdatesAsync(Dictionary<string, string> fields, CancellationToken aborted)
+    {
+        var offset = fields.TryGetValue("offset", out var o) && long.TryParse(o, out var parsed) ? parsed : 0;
+        var timeout = fields.TryGetValue("timeout", out var t) && int.TryParse(t, out var seconds) ? seconds : 0;
+        var limit = fields.TryGetValue("limit", out var l) && int.TryParse(l, out var most) ? Math.Clamp(most, 1, 100) : 100;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(aborted, _stopping.Token);
+        waiting.CancelAfter(TimeSpan.FromSeconds(timeout));
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                // Telegram forgets every update below the offset asked for: it is confirmed.
+                if (offset > ConfirmedOffset)
+                {
+                    _updates.RemoveAll(u => u.Id < offset);
+                    ConfirmedOffset = offset;
+                    Signal();
+                }
+                var pending = _updates.Where(u => u.Id >= offset).Take(limit).Select(u => u.Json).ToList();
+                if (pending.Count > 0 || waiting.IsCancellationRequested) return "[" + string.Join(",", pending) + "]";
+                changed = _changed.Task;
+            }
+            try
+            {
+                await changed.WaitAsync(waiting.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private string Answer(BotApiCall call)
+    {
+        var chatId = call.ChatId ?? 0;
+        return call.Method switch
+        {
+            "getMe" => $$"""{"id":{{BotId}},"is_bot":true,"first_name":"AotBot","username":"{{BotUsername}}","can_join_groups":true,"supports_inline_queries":true}""",
+            "getChatMember" => ChatMember(chatId, long.Parse(call["user_id"] ?? "0")),
+            "sendMessage" => Message(chatId, $",\"text\":{JsonString(call["text"] ?? "")}"),
+            "sendVideo" => Message(chatId, $",\"video\":{FileJson(call, "video", call.Sequence, "video")}"),
+            "sendPhoto" => Message(chatId, $",\"photo\":{PhotoJson(FileIdFor(call["photo"], call.Sequence, "photo"))}"),
+            "sendDocument" => Message(chatId, $",\"document\":{FileJson(call, "document", call.Sequence, "document")}"),
+            "sendAudio" => Message(chatId, $",\"audio\":{FileJson(call, "audio", call.Sequence, "audio")}"),
+            "sendMediaGroup" => "[" + string.Join(",", call.Media.Select((item, i) => AlbumItem(chatId, item, $"{call.Sequence}-{i}"))) + "]",
+            "editMessageMedia" or "editMessageText" or "editMessageCaption" when call["inline_message_id"] is not null => "true",
+            "editMessageText" => Message(chatId, $",\"text\":{JsonString(call["text"] ?? "")}"),
+            _ => "true",
+        };
+    }
+
+    private string ChatMember(long chatId, long userId)
+    {
+        var status = _members.GetValueOrDefault((chatId, userId), chatId > 0 && chatId == userId ? "member" : "member");
+        var user = FakeUpdates.User(userId, null);
+        return status switch
+        {
+            "creator" => $$"""{"status":"creator","user":{{user}},"is_anonymous":false}""",
+            "administrator" => $$"""
+                {"status":"administrator","user":{{user}},"can_be_edited":false,"is_anonymous":false,"can_manage_chat":true,
+                 "can_delete_messages":true,"can_manage_video_chats":true,"can_restrict_members":true,"can_promote_members":false,
+                 "can_change_info":true,"can_invite_users":true,"can_post_stories":false,"can_edit_stories":false,"can_delete_stories":false}
+                """,
+            "kicked" => $$"""{"status":"kicked","user":{{user}},"until_date":0}""",
+            _ => $$"""{"status":"{{status}}","user":{{user}}}""",
+        };
+    }
+
+    private string Message(long chatId, string content) =>
+        $$"""{"message_id":{{Interlocked.Increment(ref _messageId)}},"date":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}},"chat":{{FakeUpdates.Chat(chatId)}}{{content}}}""";
+
+    private string AlbumItem(long chatId, JsonElement item, string suffix)
+    {
+        var type = item.GetProperty("type").GetString();
+        var fileId = FileIdFor(item.GetProperty("media").GetString(), suffix, type ?? "file");
+        return type switch
+        {
+            "photo" => Message(chatId, $",\"photo\":{PhotoJson(fileId)}"),
+            "video" => Message(chatId, $",\"video\":{{\"file_id\":\"{fileId}\",\"file_unique_id\":\"u{fileId}\",\"width\":720,\"height\":1280,\"duration\":1}}"),
+            _ => Message(chatId, $",\"document\":{{\"file_id\":\"{fileId}\",\"file_unique_id\":\"u{fileId}\"}}"),
+        };
+    }
+
+    private static string FileJson(BotApiCall call, string field, int sequence, string kind)
+    {
+        var fileId = FileIdFor(call[field], sequence, kind);
+        return kind switch
+        {
+            "video" => $$"""{"file_id":"{{fileId}}","file_unique_id":"u{{fileId}}","width":{{call.Int("width") ?? 720}},"height":{{call.Int("height") ?? 1280}},"duration":{{call.Int("duration") ?? 1}}}""",
+            "audio" => $$"""{"file_id":"{{fileId}}","file_unique_id":"u{{fileId}}","duration":{{call.Int("duration") ?? 1}}}""",
+            _ => $$"""{"file_id":"{{fileId}}","file_unique_id":"u{{fileId}}","file_name":{{JsonString(call.File(field)?.FileName ?? "file")}}}""",
+        };
+    }
+
+    private static string PhotoJson(string fileId) =>
+        $$"""[{"file_id":"{{fileId}}-thumb","file_unique_id":"u{{fileId}}-t","width":90,"height":90},{"file_id":"{{fileId}}","file_unique_id":"u{{fileId}}","width":1080,"height":1440}]""";
+
+    /// <summary>An upload gets a fresh file_id; a file_id comes back unchanged, as Telegram does.</summary>
+    private static string FileIdFor(string? value, object suffix, string kind) =>
+        BotApiCall.FileIdOf(value) ?? $"{kind}-{suffix}";
+
+    private static string JsonString(string text) => JsonSerializer.Serialize(text, FakeJsonContext.Default.String);
+
+    private void Record(BotApiCall call)
+    {
+        lock (_gate)
+        {
+            _calls.Add(call);
+            Signal();
+        }
+    }
+
+    private void Signal()
+    {
+        var changed = _changed;
+        _changed = NewSignal();
+        changed.TrySetResult();
+    }
+
+    private static async Task ReplyAsync(HttpContext context, int status, string body, string contentType = "application/json")
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(body));
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,61 @@
+using AotBot.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AotBot.Tests.Hosting;
+
+public sealed class MemoryBudgetSpecs
+{
+    [Fact]
+    public async Task I_can_start_a_job_at_once_while_under_budget()
+    {
+        var budget = new MemoryBudget(100, () => 50, new FakeTimeProvider(), NullLogger<MemoryBudget>.Instance);
+
+        var wait = budget.WaitForRoomAsync(CancellationToken.None);
+
+        Assert.True(wait.IsCompletedSuccessfully);
+        await wait;
+    }
+
+    [Fact]
+    public async Task A_new_job_waits_while_over_budget_and_goes_when_memory_comes_back()
+    {
+        // Arrange
+        var used = 150L;
+        var time = new FakeTimeProvider();
+        var budget = new MemoryBudget(100, () => Interlocked.Read(ref used), time, NullLogger<MemoryBudget>.Instance);
+
+        // Act
+        var wait = budget.WaitForRoomAsync(CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(5));
+        var stillWaiting = !wait.IsCompleted;
+        Interlocked.Exchange(ref used, 60);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        await wait.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Assert
+        Assert.True(stillWaiting);
+        Assert.True(wait.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task A_waiting_job_can_be_cancelled()
+    {
+        var budget = new MemoryBudget(100, () => 500, new FakeTimeProvider(), NullLogger<MemoryBudget>.Instance);
+        using var cts = new CancellationTokenSource();
+
+        var wait = budget.WaitForRoomAsync(cts.Token).AsTask();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+    }
+
+    [Fact]
+    public void No_budget_means_no_waiting()
+    {
+        var budget = new MemoryBudget(0, () => long.MaxValue, new FakeTimeProvider(), NullLogger<MemoryBudget>.Instance);
+
+        Assert.False(budget.IsEnabled);
+        Assert.True(budget.WaitForRoomAsync(CancellationToken.None).IsCompletedSuccessfully);
+    }
+}

@@ -1,0 +1,60 @@
+using AotBot.Hosting;
+using AotBot.Telegram;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AotBot.Tests.Telegram;
+
+public sealed class JobLimiterSpecs
+{
+    private static JobLimiter Limiter(int perUser, int concurrent)
+    {
+        var limits = Options.Create(new LimitsOptions { MaxJobsPerUser = perUser, MaxConcurrentJobs = concurrent });
+        return new JobLimiter(limits, new MemoryBudget(limits, TimeProvider.System, NullLogger<MemoryBudget>.Instance),
+            new BotMetrics(TimeProvider.System));
+    }
+
+    [Fact]
+    public void A_user_gets_as_many_places_as_the_limit_and_one_more_after_a_job_ends()
+    {
+        // Arrange
+        using var limiter = Limiter(perUser: 3, concurrent: 8);
+
+        // Act
+        var leases = Enumerable.Range(0, 3).Select(_ => limiter.TryAdmit(1)).ToList();
+        var fourth = limiter.TryAdmit(1);
+        var otherUser = limiter.TryAdmit(2);
+        leases[0]!.Dispose();
+        leases[0]!.Dispose();
+        var afterOneEnded = limiter.TryAdmit(1);
+        var stillFull = limiter.TryAdmit(1);
+
+        // Assert
+        Assert.All(leases, Assert.NotNull);
+        Assert.Null(fourth);
+        Assert.NotNull(otherUser);
+        Assert.NotNull(afterOneEnded);
+        Assert.Null(stillFull);
+    }
+
+    [Fact]
+    public async Task Jobs_beyond_the_bot_wide_limit_wait_for_a_slot()
+    {
+        // Arrange
+        using var limiter = Limiter(perUser: 3, concurrent: 2);
+        var first = await limiter.EnterAsync(default);
+        var second = await limiter.EnterAsync(default);
+
+        // Act
+        var third = limiter.EnterAsync(default);
+        var waitedWhileFull = !third.IsCompleted;
+        second.Dispose();
+        var slot = await third.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Assert
+        Assert.True(waitedWhileFull);
+        Assert.NotNull(slot);
+        first.Dispose();
+        slot.Dispose();
+    }
+}
