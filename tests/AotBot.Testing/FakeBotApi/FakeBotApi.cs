@@ -117,7 +117,8 @@ public sealed class FakeBotApi : IAsyncDisposable
                 var trimmed = updateBodies[i].Trim();
                 if (!trimmed.StartsWith('{')) throw new ArgumentException("An update body is a JSON object.", nameof(updateBodies));
                 ids[i] = ++_nextUpdateId;
-                _updates.Add((ids[i], $"{{\"update_id\":{ids[i]}," + trimmed[1..]));
+                var rest = trimmed[1..].TrimStart();
+                _updates.Add((ids[i], $"{{\"update_id\":{ids[i]}" + (rest.StartsWith('}') ? "" : ",") + rest));
             }
             Signal();
             return ids;
