@@ -45,6 +45,9 @@ public static class AotBotHost
         services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>(
             (host, hosting) => host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
 
+        // First, so probes answer while the bot starts and drains.
+        services.AddListener();
+
         services.AddLocalization();
         services.AddHttpLayer();
         services.AddImaging();

@@ -90,6 +90,8 @@ public static partial class Cli
         {
             // Validated here first so a bad setting gives one line, not the host's "Hosting failed to start" trace.
             host.Services.GetRequiredService<IStartupValidator>().Validate();
+            // Likewise a taken Http:Listen port.
+            host.Services.GetRequiredService<ListenerService>().Start();
             await host.StartAsync();
         }
         catch (OptionsValidationException ex)
@@ -140,7 +142,7 @@ public static partial class Cli
             stdout.WriteLine("healthy (configuration valid; no Http:Listen endpoint to ask)");
             return ExitOk;
         }
-        var url = new UriBuilder(listen.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "[::1]").Replace("+", "127.0.0.1")) { Path = "/healthz" }.Uri;
+        var url = ListenAddress.ProbeUrl(listen, "/healthz")!;
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {

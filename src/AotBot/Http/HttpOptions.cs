@@ -49,6 +49,10 @@ public sealed record HttpOptions
     /// <summary>Downloads in flight for one job (a slideshow's images).</summary>
     [Range(1, 64, ErrorMessage = "Http:DownloadsPerJob must be between 1 and 64: set AOTBOT_Http__DownloadsPerJob")]
     public int DownloadsPerJob { get; set; } = 4;
+
+    /// <summary>The bot's own listener (health, readiness, metrics, webhook), e.g. <c>http://0.0.0.0:8080</c>; off when empty.</summary>
+    /// <remarks>Parsed and validated by <see cref="AotBot.Hosting.ListenAddress"/>; served by the Hosting listener.</remarks>
+    public string Listen { get; set; } = "";
 }
 
 [OptionsValidator]

@@ -1,4 +1,6 @@
+using AotBot.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Http;
@@ -17,6 +19,7 @@ internal static class HttpServices
         services.AddSingleton(_ => new Backoff(Random.Shared));
         services.AddSingleton<HttpRequestRunner>();
         services.AddSingleton<IWebClient, WebClient>();
+        services.TryAddSingleton<BotMetrics>();
         services.AddSingleton<IMediaDownloader, MediaDownloader>();
         services.AddSingleton<TelegramHttpClient>();
         return services;

@@ -15,10 +15,13 @@ internal sealed class MediaDownloader : IMediaDownloader, IDisposable
     private readonly IOptions<HttpOptions> _options;
     private readonly IOptions<LimitsOptions> _limits;
     private readonly ILogger<MediaDownloader> _logger;
+    private readonly BotMetrics _metrics;
     private readonly SemaphoreSlim _slots;
 
-    public MediaDownloader(HttpRequestRunner runner, IOptions<HttpOptions> options, IOptions<LimitsOptions> limits, ILogger<MediaDownloader> logger)
+    public MediaDownloader(HttpRequestRunner runner, IOptions<HttpOptions> options, IOptions<LimitsOptions> limits, BotMetrics metrics,
+        ILogger<MediaDownloader> logger)
     {
+        _metrics = metrics;
         _runner = runner;
         _options = options;
         _limits = limits;
@@ -35,8 +38,10 @@ internal sealed class MediaDownloader : IMediaDownloader, IDisposable
         {
             try
             {
-                return await _runner.SendAsync(file.Urls[i], context, RequestKind.Download, _slots,
+                var downloaded = await _runner.SendAsync(file.Urls[i], context, RequestKind.Download, _slots,
                     final => ReadMediaAsync(final, cap), cancellationToken).ConfigureAwait(false);
+                _metrics.Downloaded(downloaded.Length);
+                return downloaded;
             }
             catch (HttpFetchException ex)
             {

@@ -1,3 +1,5 @@
+using AotBot.Hosting;
+
 namespace AotBot.Http;
 
 /// <summary>
@@ -7,10 +9,16 @@ namespace AotBot.Http;
 /// </summary>
 internal sealed class TelegramHttpClient : IDisposable
 {
-    public TelegramHttpClient(HttpHandlers handlers, HostOverrides overrides)
+    private readonly TimeProvider _time;
+    private readonly BotMetrics _metrics;
+    private long _lastAnswerTicks;
+
+    public TelegramHttpClient(HttpHandlers handlers, HostOverrides overrides, BotMetrics metrics, TimeProvider time)
     {
+        _time = time;
+        _metrics = metrics;
         // disposeHandler: false — the shared handler belongs to HttpHandlers, which the host disposes.
-        Client = new HttpClient(new OverridingHandler(overrides) { InnerHandler = handlers.Shared }, disposeHandler: false)
+        Client = new HttpClient(new OverridingHandler(overrides, this) { InnerHandler = handlers.Shared }, disposeHandler: false)
         {
             // Uploads of up to 2 GB to a local Bot API server take long; callers bound calls with their own tokens.
             Timeout = TimeSpan.FromMinutes(10),
@@ -19,16 +27,26 @@ internal sealed class TelegramHttpClient : IDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>When the Bot API last answered anything (any status under 500): Telegram is reachable. Null before.</summary>
+    public DateTimeOffset? LastAnswerAt =>
+        Interlocked.Read(ref _lastAnswerTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
     public void Dispose() => Client.Dispose();
 
-    private sealed class OverridingHandler(HostOverrides overrides) : DelegatingHandler
+    private sealed class OverridingHandler(HostOverrides overrides, TelegramHttpClient owner) : DelegatingHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             if (request.RequestUri is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
                 throw new HttpRequestException($"Only absolute http(s) URLs are sent, not '{request.RequestUri?.Scheme}'.");
             request.RequestUri = overrides.Apply(url);
-            return base.SendAsync(request, cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            if ((int)response.StatusCode < 500)
+                Interlocked.Exchange(ref owner._lastAnswerTicks, owner._time.GetUtcNow().UtcTicks);
+            // Every 429 of every caller (Telegram.Bot's and the raw getUpdates), labelled with the method: /bot<token>/<method>.
+            if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                owner._metrics.TelegramRateLimited(url.Segments[^1]);
+            return response;
         }
     }
 }

@@ -19,6 +19,7 @@ internal sealed class ConversionPool : IAsyncDisposable, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueLimit, 1);
+        QueueLimit = queueLimit;
         _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(queueLimit) { FullMode = BoundedChannelFullMode.Wait });
         _running = workers;
         _threads = new Thread[workers];
@@ -30,6 +31,11 @@ internal sealed class ConversionPool : IAsyncDisposable, IDisposable
     }
 
     public int Workers => _threads.Length;
+
+    /// <summary>Jobs waiting for a worker (callers beyond <see cref="QueueLimit"/> wait to enqueue and are not counted).</summary>
+    public int Queued => _queue.Reader.Count;
+
+    public int QueueLimit { get; }
 
     /// <summary>
     /// Runs <paramref name="work"/> on a worker. Cancellation is honoured while waiting to enqueue and while queued;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using AotBot.Hosting;
 using AotBot.Imaging.Heif;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,21 +19,24 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
     private readonly ImagingOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly BotMetrics _metrics;
     private readonly ConversionPool _pool;
     private readonly int _tileThreads;
     private readonly string? _libheifMissing;
 
-    public HeicConverter(IOptions<ImagingOptions> options, ILogger<HeicConverter> logger, TimeProvider time)
+    public HeicConverter(IOptions<ImagingOptions> options, BotMetrics metrics, ILogger<HeicConverter> logger, TimeProvider time)
     {
         _options = options.Value;
         _logger = logger;
         _time = time;
+        _metrics = metrics;
         var workers = _options.EffectiveWorkers;
         // Grid tiles decode in parallel on libheif's threads; with every core busy with its own image, the worker's
         // thread decodes its tiles itself (0) instead of handing them to one extra thread.
         var share = Environment.ProcessorCount / workers;
         _tileThreads = share <= 1 ? 0 : share;
         _pool = new ConversionPool(workers, _options.QueueLimit);
+        metrics.ObserveQueueDepth("conversion", () => _pool.Queued);
         try
         {
             _logger.PoolStarted(workers, _options.QueueLimit, LibheifVersion());
@@ -56,7 +60,7 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
                 throw new ImageConversionException(format == ImageFormat.Unknown ? "Not an image format we know." : $"{format} images are not converted.");
             if (_libheifMissing is not null)
                 throw new ImageConversionException("libheif is not available: " + _libheifMissing);
-            var converted = await _pool.RunAsync(() => Convert(image), cancellationToken);
+            var converted = await _pool.RunAsync(() => TimedConvert(image), cancellationToken);
             _logger.Converted(format, image.Length, converted.Width, converted.Height, converted.Jpeg.Length,
                 (long)_time.GetElapsedTime(started).TotalMilliseconds, converted.SendAsDocument);
             return converted;
@@ -67,6 +71,18 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
             throw;
         }
     }
+
+    /// <summary>The conversion proper, without the wait in the queue, into the conversion-time histogram.</summary>
+    private ConvertedImage TimedConvert(ReadOnlyMemory<byte> input)
+    {
+        var started = _time.GetTimestamp();
+        var converted = Convert(input);
+        _metrics.ConversionFinished(_time.GetElapsedTime(started));
+        return converted;
+    }
+
+    /// <summary>The workers and their queue (for readiness).</summary>
+    internal ConversionPool Pool => _pool;
 
     /// <summary>Runs on a pool thread; every failure comes out as an <see cref="ImageConversionException"/>.</summary>
     private unsafe ConvertedImage Convert(ReadOnlyMemory<byte> input)

@@ -9,7 +9,9 @@ internal static class ImagingServices
     {
         services.AddOptions<ImagingOptions>().BindConfiguration(ImagingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImagingOptions>, ImagingOptionsValidator>();
-        services.AddSingleton<IImageConverter, HeicConverter>();
+        services.AddSingleton<HeicConverter>();
+        services.AddSingleton<IImageConverter>(provider => provider.GetRequiredService<HeicConverter>());
+        services.AddSingleton<AotBot.Hosting.IReadinessCheck, ConversionReadinessCheck>();
         return services;
     }
 }

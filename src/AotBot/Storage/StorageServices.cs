@@ -13,6 +13,7 @@ internal static class StorageServices
         services.AddSingleton(sp => SqlDatabase.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<SqlBotStore>();
         services.AddSingleton<IBotStore, ResilientBotStore>();
+        services.AddSingleton<AotBot.Hosting.IReadinessCheck, StorageReadinessCheck>();
         // Registered before the Telegram services, so the schema is ready before the first update is taken.
         services.AddHostedService<StorageStartup>();
         return services;

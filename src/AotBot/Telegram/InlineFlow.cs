@@ -35,6 +35,7 @@ internal sealed class InlineFlow(
     IOptions<TelegramOptions> options,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
+    BotMetrics metrics,
     ILogger<InlineFlow> logger)
 {
     internal const string WaitButtonData = "wait";
@@ -64,6 +65,7 @@ internal sealed class InlineFlow(
         if (limiter.TryAdmit(chosen.From.Id) is not { } lease)
         {
             logger.QueueFull(chosen.From.Id, limiter.MaxJobsPerUser);
+            metrics.JobFinished("inline", "error_queue_full");
             await EditToTextAsync(inlineMessageId, errors.Text(language, "error_queue_full"), cancellationToken);
             return Handled.Done;
         }
@@ -91,11 +93,14 @@ internal sealed class InlineFlow(
                     client.EditMessageMedia(job.InlineMessageId, media, cancellationToken: token), cancellationToken);
                 await store.RecordDownloadAsync(new DownloadRecord(job.User.Id, job.User.Id, post.Source, post.PostId, kind, converted,
                     Inline: true, cacheHit, time.GetUtcNow()), cancellationToken);
+                metrics.CacheLookup(cacheHit);
+                metrics.JobFinished("inline", "ok");
             }
             catch (Exception ex) when (!LinkJobs.IsStopping(ex, cancellationToken))
             {
                 var key = errors.KeyFor(ex);
                 logger.InlineFailed(job.User.Id, ex.GetType().Name, key, ex.Message);
+                metrics.JobFinished("inline", key);
                 await EditToTextAsync(job.InlineMessageId, errors.Text(job.Language, key, job.Link), cancellationToken);
             }
         }

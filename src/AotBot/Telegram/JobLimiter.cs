@@ -9,12 +9,23 @@ namespace AotBot.Telegram;
 /// <c>Limits:MaxConcurrentJobs</c> links worked on at once across the bot (the rest queue for a slot), and no new
 /// job while the process is over <c>Limits:MemoryBudgetMB</c>.
 /// </summary>
-internal sealed class JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory) : IDisposable
+internal sealed class JobLimiter : IDisposable
 {
+    private readonly IOptions<LimitsOptions> _options;
+    private readonly MemoryBudget _memory;
     private readonly ConcurrentDictionary<long, int> _perUser = new();
-    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentJobs, options.Value.MaxConcurrentJobs);
+    private readonly SemaphoreSlim _slots;
+    private int _waiting;
 
-    public int MaxJobsPerUser => options.Value.MaxJobsPerUser;
+    public JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory, BotMetrics metrics)
+    {
+        _options = options;
+        _memory = memory;
+        _slots = new SemaphoreSlim(options.Value.MaxConcurrentJobs, options.Value.MaxConcurrentJobs);
+        metrics.ObserveQueueDepth("jobs", () => Volatile.Read(ref _waiting));
+    }
+
+    public int MaxJobsPerUser => _options.Value.MaxJobsPerUser;
 
     /// <summary>A lease on one of the user's places, or null when they already have the most allowed.</summary>
     public IDisposable? TryAdmit(long userId)
@@ -27,11 +38,19 @@ internal sealed class JobLimiter(IOptions<LimitsOptions> options, MemoryBudget m
         }
     }
 
-    /// <summary>Waits for room in memory, then for one of the bot-wide slots.</summary>
+    /// <summary>Waits for room in memory, then for one of the bot-wide slots (meanwhile counted in queue "jobs").</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
-        await memory.WaitForRoomAsync(cancellationToken);
-        await _slots.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _memory.WaitForRoomAsync(cancellationToken);
+            await _slots.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
         return new Slot(_slots);
     }
 

@@ -1,3 +1,4 @@
+using AotBot.Hosting;
 using AotBot.Sources;
 using AotBot.Sources.TikTok;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ internal sealed class LinkJobs(
     JobLimiter limiter,
     ErrorMessages errors,
     BotApi api,
+    BotMetrics metrics,
     ILogger<LinkJobs> logger)
 {
     /// <summary>Starts one job per link while the user has room; the rest get <c>error_queue_full</c> once.</summary>
@@ -26,6 +28,7 @@ internal sealed class LinkJobs(
             if (limiter.TryAdmit(request.User.Id) is not { } lease)
             {
                 logger.QueueFull(request.User.Id, limiter.MaxJobsPerUser);
+                metrics.JobFinished(UnknownKind, "error_queue_full");
                 if (request.IsPrivate)
                     await api.SendTextAsync(request, QueueFullText(request.Language), cancellationToken);
                 break;
@@ -44,6 +47,7 @@ internal sealed class LinkJobs(
         if (limiter.TryAdmit(request.User.Id) is not { } lease)
         {
             logger.QueueFull(request.User.Id, limiter.MaxJobsPerUser);
+            metrics.JobFinished("music", "error_queue_full");
             return new Handled(AnswerAsync(callbackQueryId, QueueFullText(request.Language), cancellationToken));
         }
         return new Handled(Task.Run(async () =>
@@ -57,10 +61,13 @@ internal sealed class LinkJobs(
                     var id = TikTokPostId.TryParse(postId) ?? throw new UnsupportedLinkException("The music button holds no TikTok post id.");
                     await sender.SendMusicAsync(request, TikTokMapping.SourceName, id.Value,
                         token => sources.ExtractAsync(id.PageUrl, token), cancellationToken);
+                    metrics.JobFinished("music", "ok");
                 }
                 catch (Exception ex) when (!IsStopping(ex, cancellationToken))
                 {
-                    failure = Report(request, ex, link: null) is { } key ? errors.Text(request.Language, key) : null;
+                    var key = Report(request, ex, link: null);
+                    metrics.JobFinished("music", key ?? ChatClosedOutcome);
+                    failure = key is null ? null : errors.Text(request.Language, key);
                 }
             }
             await AnswerAsync(callbackQueryId, failure, cancellationToken);
@@ -72,15 +79,19 @@ internal sealed class LinkJobs(
         using (lease)
         using (await limiter.EnterAsync(cancellationToken))
         {
+            MediaPost? post = null;
             try
             {
-                var post = await sources.ExtractAsync(link, cancellationToken);
+                post = await sources.ExtractAsync(link, cancellationToken);
                 await sender.SendPostAsync(request, post, cancellationToken);
+                metrics.JobFinished(KindOf(post), "ok");
             }
             catch (Exception ex) when (!IsStopping(ex, cancellationToken))
             {
+                var key = Report(request, ex, link);
+                metrics.JobFinished(KindOf(post), key ?? ChatClosedOutcome);
                 // Groups stay silent on errors: the log has them.
-                if (Report(request, ex, link) is { } key && request.IsPrivate)
+                if (key is not null && request.IsPrivate)
                     await TrySendErrorAsync(request, errors.Text(request.Language, key, link), cancellationToken);
             }
         }
@@ -119,6 +130,18 @@ internal sealed class LinkJobs(
     private Task AnswerAsync(string callbackQueryId, string? failure, CancellationToken cancellationToken) =>
         api.TryCallAsync("answerCallbackQuery", (client, token) =>
             client.AnswerCallbackQuery(callbackQueryId, failure, showAlert: failure is not null, cancellationToken: token), cancellationToken);
+
+    // Metric labels (aotbot_jobs_total): the kind before the post is known, and the outcome of a chat that closed.
+    internal const string UnknownKind = "unknown";
+    private const string ChatClosedOutcome = "chat_closed";
+
+    /// <summary>The <c>kind</c> label of a link job's metric: <c>video</c> or <c>slideshow</c>, unknown before extraction.</summary>
+    internal static string KindOf(MediaPost? post) => post switch
+    {
+        Video => "video",
+        Slideshow => "slideshow",
+        _ => UnknownKind,
+    };
 
     internal static bool IsStopping(Exception error, CancellationToken cancellationToken) =>
         error is OperationCanceledException && cancellationToken.IsCancellationRequested;

@@ -33,6 +33,7 @@ internal sealed class MediaSender(
     BotIdentity me,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
+    BotMetrics metrics,
     ILogger<MediaSender> logger)
 {
     internal const int AlbumSize = 10;
@@ -305,6 +306,7 @@ internal sealed class MediaSender(
     {
         await store.RecordDownloadAsync(new DownloadRecord(request.User.Id, request.ChatId, source, postId, kind, delivery.Converted,
             Inline: false, delivery.CacheHit, time.GetUtcNow()), cancellationToken);
+        metrics.CacheLookup(delivery.CacheHit);
         logger.Delivered(kind.ToString(), source, postId, request.ChatId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             delivery.CacheHit, delivery.Converted);
     }

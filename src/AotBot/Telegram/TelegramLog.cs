@@ -5,7 +5,7 @@ namespace AotBot.Telegram;
 
 internal static partial class TelegramLog
 {
-    [ZLoggerMessage(5001, LogLevel.Information, "Bot @{username} ({botId}) started; receiving updates by long polling from offset {offset}")]
+    [ZLoggerMessage(5001, LogLevel.Information, "Bot @{username} ({botId}) started; taking updates from offset {offset}")]
     public static partial void Started(this ILogger logger, string username, long botId, long offset);
 
     [ZLoggerMessage(5002, LogLevel.Warning, "getMe failed ({error}); retrying in {seconds} s")]

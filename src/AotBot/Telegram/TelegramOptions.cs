@@ -24,6 +24,17 @@ public sealed record TelegramOptions
 
     /// <summary>Users who may run admin commands such as <c>/stats</c>.</summary>
     public long[] AdminIds { get; set; } = [];
+
+    /// <summary><c>polling</c> (getUpdates, the default) or <c>webhook</c> (Telegram posts updates to <c>Http:Listen</c>).</summary>
+    public string Mode { get; set; } = "polling";
+
+    /// <summary>The public https URL Telegram posts updates to; its path is the path served on <c>Http:Listen</c>.</summary>
+    public string WebhookUrl { get; set; } = "";
+
+    /// <summary>Sent by Telegram in <c>X-Telegram-Bot-Api-Secret-Token</c> with every update: 1-256 of A-Z a-z 0-9 _ -.</summary>
+    public string WebhookSecret { get; set; } = "";
+
+    internal bool IsWebhook => Mode.Equals("webhook", StringComparison.OrdinalIgnoreCase);
 }
 
 [OptionsValidator]

@@ -31,7 +31,8 @@ internal static class TelegramServices
         services.AddSingleton<InlineFlow>();
         services.AddSingleton<IUpdateHandler, UpdateHandler>();
         services.AddSingleton<UpdateDispatcher>();
-        services.AddSingleton<IUpdateReceiver, LongPollingReceiver>();
+        services.AddUpdateReceiver();
+        services.AddSingleton<AotBot.Hosting.IReadinessCheck, TelegramReadinessCheck>();
         services.AddHostedService<BotService>();
         return services;
     }

@@ -1,3 +1,4 @@
+using AotBot.Hosting;
 using AotBot.Storage;
 using Microsoft.Extensions.Logging;
 using Telegram.Bot.Types;
@@ -22,7 +23,8 @@ internal interface IUpdateHandler
 /// progress, so Telegram redelivers unfinished updates after a crash; updates finished before a restart are
 /// recognised and dropped.
 /// </summary>
-internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, TimeProvider time, ILogger<UpdateDispatcher> logger)
+internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, BotMetrics metrics, TimeProvider time,
+    ILogger<UpdateDispatcher> logger)
     : IDisposable
 {
     private static readonly TimeSpan GraceAfterCancel = TimeSpan.FromSeconds(1);
@@ -40,6 +42,7 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
     public void Start(long offset)
     {
         lock (_gate) _next = Math.Max(_next, offset);
+        metrics.ObserveQueueDepth("updates", () => InProgress);
     }
 
     /// <summary>The getUpdates offset: the lowest update in progress, else one past the last seen.</summary>
@@ -72,6 +75,7 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
                 _inProgress.Add(incoming.Id);
             }
             fresh++;
+            metrics.UpdateReceived();
             if (incoming.Update is { } update && LaneOf(update) is { } lane)
             {
                 Enqueue(lane, incoming.Id, update);
@@ -79,6 +83,7 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
             else
             {
                 logger.UpdateUnreadable(incoming.Id, incoming.Error ?? "no chat or user to answer");
+                metrics.UpdateFailed();
                 await FinishAsync(incoming.Id, markHandled: true);
             }
         }
@@ -178,6 +183,7 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
         try
         {
             await work;
+            metrics.UpdateHandled();
         }
         catch (OperationCanceledException) when (_work.IsCancellationRequested)
         {
@@ -187,10 +193,12 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
         catch (ChatClosedException closed)
         {
             logger.ChatClosed(closed.ChatId, closed.Message);
+            metrics.UpdateHandled();
         }
         catch (Exception ex)
         {
             logger.UpdateFailed(id, update.Type.ToString(), ex.GetType().Name, ex.Message);
+            metrics.UpdateFailed();
         }
         await FinishAsync(id, markHandled: true);
     }

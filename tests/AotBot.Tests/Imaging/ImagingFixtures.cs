@@ -1,4 +1,5 @@
 using System.Text;
+using AotBot.Hosting;
 using AotBot.Imaging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -13,9 +14,10 @@ internal static class ImagingFixtures
 
     public static byte[] Bytes(string name) => File.ReadAllBytes(Path(name));
 
-    public static HeicConverter Converter(int workers = 1, int quality = 75, int maxPixels = 64_000_000, int queueLimit = 16) =>
+    public static HeicConverter Converter(int workers = 1, int quality = 75, int maxPixels = 64_000_000, int queueLimit = 16,
+        BotMetrics? metrics = null) =>
         new(Options.Create(new ImagingOptions { Workers = workers, JpegQuality = quality, MaxPixels = maxPixels, QueueLimit = queueLimit }),
-            NullLogger<HeicConverter>.Instance, TimeProvider.System);
+            metrics ?? new BotMetrics(TimeProvider.System), NullLogger<HeicConverter>.Instance, TimeProvider.System);
 
     public static async Task<ConvertedImage> ConvertAsync(byte[] input, int quality = 75)
     {

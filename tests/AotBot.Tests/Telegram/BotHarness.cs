@@ -33,7 +33,8 @@ internal sealed class BotHarness : IAsyncDisposable
     public IBotStore Store => Host.Services.GetRequiredService<IBotStore>();
 
     public static async Task<BotHarness> StartAsync(
-        IEnumerable<string>? settings = null, Action<IServiceCollection>? services = null, FakeBotApi? api = null)
+        IEnumerable<string>? settings = null, Action<IServiceCollection>? services = null, FakeBotApi? api = null,
+        string startedWhen = "getUpdates")
     {
         var ownsApi = api is null;
         api ??= await FakeBotApi.StartAsync();
@@ -52,10 +53,10 @@ internal sealed class BotHarness : IAsyncDisposable
         services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
-        // Started: the first long poll is waiting.
+        // Started: the first long poll is waiting (webhook mode: the webhook is set).
         try
         {
-            await api.WaitForCallsAsync("getUpdates", 1);
+            await api.WaitForCallsAsync(startedWhen, 1);
         }
         catch (TimeoutException ex)
         {

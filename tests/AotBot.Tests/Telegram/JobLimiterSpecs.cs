@@ -10,7 +10,8 @@ public sealed class JobLimiterSpecs
     private static JobLimiter Limiter(int perUser, int concurrent)
     {
         var limits = Options.Create(new LimitsOptions { MaxJobsPerUser = perUser, MaxConcurrentJobs = concurrent });
-        return new JobLimiter(limits, new MemoryBudget(limits, TimeProvider.System, NullLogger<MemoryBudget>.Instance));
+        return new JobLimiter(limits, new MemoryBudget(limits, TimeProvider.System, NullLogger<MemoryBudget>.Instance),
+            new BotMetrics(TimeProvider.System));
     }
 
     [Fact]

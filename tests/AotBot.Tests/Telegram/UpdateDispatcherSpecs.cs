@@ -51,7 +51,7 @@ public sealed class UpdateDispatcherSpecs
     }
 
     private UpdateDispatcher Dispatcher(IUpdateHandler handler) =>
-        new(handler, _store, TimeProvider.System, NullLogger<UpdateDispatcher>.Instance);
+        new(handler, _store, new AotBot.Hosting.BotMetrics(TimeProvider.System), TimeProvider.System, NullLogger<UpdateDispatcher>.Instance);
 
     private IncomingUpdate Update(long id, string body) =>
         IncomingUpdate.Parse(JsonDocument.Parse($"{{\"update_id\":{id}," + body.Trim()[1..]).RootElement)!.Value;

@@ -1,0 +1,38 @@
+using System.Text;
+
+namespace AotBot.Hosting;
+
+/// <summary>One path served on <c>Http:Listen</c>: health, readiness, metrics, the Telegram webhook.</summary>
+internal interface IHttpEndpoint
+{
+    /// <summary>The exact path served (no query), or null when the endpoint is switched off by configuration.</summary>
+    string? Path { get; }
+
+    ValueTask<ListenerResponse> HandleAsync(ListenerRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>A request as the listener read it: the whole body is in memory (at most <see cref="ServerLimits.MaxBodyBytes"/>).</summary>
+internal sealed record ListenerRequest(string Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Headers, ReadOnlyMemory<byte> Body)
+{
+    /// <summary>The first header of that name (case-insensitive), or null.</summary>
+    public string? Header(string name)
+    {
+        foreach (var (key, value) in Headers)
+        {
+            if (key.Equals(name, StringComparison.OrdinalIgnoreCase)) return value;
+        }
+        return null;
+    }
+
+    public bool IsGetOrHead => Method is "GET" or "HEAD";
+}
+
+/// <summary>A complete response; <see cref="Allow"/> is sent with 405.</summary>
+internal sealed record ListenerResponse(int Status, string ContentType, ReadOnlyMemory<byte> Body, string? Allow = null)
+{
+    public const string PlainText = "text/plain; charset=utf-8";
+
+    public static ListenerResponse Text(int status, string text) => new(status, PlainText, Encoding.UTF8.GetBytes(text));
+
+    public static ListenerResponse MethodNotAllowed(string allow) => Text(405, "method not allowed\n") with { Allow = allow };
+}
