@@ -8,8 +8,8 @@ using SkiaSharp;
 namespace AotBot.Imaging;
 
 /// <summary>
-/// HEIC (and AVIF, when libheif has an AV1 decoder) to JPEG on the dedicated <see cref="ConversionPool"/>: the one
-/// class that touches libheif, SkiaSharp and the conversion threads.
+/// HEIC and AVIF to JPEG on the dedicated <see cref="ConversionPool"/>: libheif decodes (libde265, dav1d),
+/// <see cref="PhotoEncoder"/> fits the result to Telegram's photo limits and encodes it (libjpeg-turbo, Skia for colour).
 /// </summary>
 internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDisposable
 {
@@ -21,7 +21,6 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
     private readonly TimeProvider _time;
     private readonly BotMetrics _metrics;
     private readonly ConversionPool _pool;
-    private readonly int _tileThreads;
     private readonly string? _libheifMissing;
 
     public HeicConverter(IOptions<ImagingOptions> options, BotMetrics metrics, ILogger<HeicConverter> logger, TimeProvider time)
@@ -31,10 +30,6 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
         _time = time;
         _metrics = metrics;
         var workers = _options.EffectiveWorkers;
-        // Grid tiles decode in parallel on libheif's threads; with every core busy with its own image, the worker's
-        // thread decodes its tiles itself (0) instead of handing them to one extra thread.
-        var share = Environment.ProcessorCount / workers;
-        _tileThreads = share <= 1 ? 0 : share;
         _pool = new ConversionPool(workers, _options.QueueLimit);
         metrics.ObserveQueueDepth("conversion", () => _pool.Queued);
         try
@@ -90,7 +85,7 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
         try
         {
             using var pin = input.Pin();
-            using var context = HeifContext.Read((byte*)pin.Pointer, input.Length, MaxSide, _tileThreads);
+            using var context = HeifContext.Read((byte*)pin.Pointer, input.Length, MaxSide, TileThreads());
             using var handle = context.GetPrimaryImageHandle();
             CheckDeclaredSize(handle.Width, handle.Height);
             if (handle.CodedWidth > 0 && handle.CodedHeight > 0)
@@ -99,29 +94,28 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
                 : handle.IsPremultipliedAlpha ? SKAlphaType.Premul : SKAlphaType.Unpremul;
             using var colorSpace = ColorProfiles.FromHeif(handle);
 
-            // The decoder's planes become RGBA in a buffer of ours, and are freed before encoding: at most one
-            // full-size copy of the image exists at a time besides the planes being read.
             using var image = handle.Decode();
             // libde265 and libheif have just freed their working buffers (about three images' worth); give those
-            // pages back before the RGBA buffer is mapped, or the process keeps both.
+            // pages back before encoding, or the process keeps them on top of what comes next.
             NativeHeap.Trim();
-            var (width, height) = PlanarToRgba.SizeOf(image);
-            var rgba = (byte*)NativeMemory.Alloc((nuint)width * (nuint)height * 4);
-            try
-            {
-                PlanarToRgba.Convert(image, rgba, width * 4);
-                image.Dispose();
-                return PhotoEncoder.Encode(new RgbaPixels((nint)rgba, width, height, width * 4, alpha, colorSpace), _options.JpegQuality);
-            }
-            finally
-            {
-                NativeMemory.Free(rgba);
-            }
+            // The planes stay as they are; the encoder reads them a band at a time.
+            var planar = new HeifPlanarImage(image, alpha, colorSpace);
+            return PhotoEncoder.Encode(planar, _options.JpegQuality);
         }
         catch (Exception ex) when (ex is not ImageConversionException)
         {
             throw new ImageConversionException($"Conversion failed: {ex.GetType().Name}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// Grid tiles (phones write 512x512 ones) decode in parallel on libheif's threads: the cores not taken by other
+    /// conversions. When every core has its own image, the worker decodes its tiles itself (0), not on one extra thread.
+    /// </summary>
+    private int TileThreads()
+    {
+        var share = Environment.ProcessorCount / Math.Max(1, _pool.Busy);
+        return share <= 1 ? 0 : share;
     }
 
     /// <summary>Refuses decompression bombs from what the boxes declare, before a byte of pixels is allocated.</summary>

@@ -22,6 +22,21 @@ public sealed class HeicConverterSpecs
     }
 
     [Fact]
+    public async Task I_can_convert_an_avif_through_the_static_av1_decoder()
+    {
+        // Act
+        var converted = await ConvertAsync(Bytes("quadrants.avif"));
+
+        // Assert
+        Assert.Equal((96, 64), (converted.Width, converted.Height));
+        using var bitmap = Decode(converted.Jpeg);
+        AssertColor(bitmap, 12, 8, Red);
+        AssertColor(bitmap, 84, 8, Green);
+        AssertColor(bitmap, 12, 56, Blue);
+        AssertColor(bitmap, 84, 56, White);
+    }
+
+    [Fact]
     public async Task I_get_a_baseline_4_2_0_jpeg_at_the_configured_quality()
     {
         // Act
@@ -177,6 +192,46 @@ public sealed class HeicConverterSpecs
         var yl = (y - 16) * 255 / 219;
         int Clip(double v) => (int)Math.Round(Math.Clamp(v, 0, 255));
         AssertColor(limited, 16, 16, (Clip(yl + 1.402 * cr), Clip(yl - 0.344136 * cb - 0.714136 * cr), Clip(yl + 1.772 * cb)), tolerance: 4);
+    }
+
+    [Fact]
+    public async Task I_get_bt709_ycbcr_converted_as_its_nclx_box_says()
+    {
+        // Arrange: flat.heic was coded with BT.601; declaring BT.709 changes how its chroma maps to RGB.
+        var tagged = HeifFile.Load("flat.heic");
+        tagged.AddProperty(tagged.PrimaryId, HeifFile.ColrNclx(primaries: 1, transfer: 13, matrix: 1, fullRange: true), essential: false);
+
+        // Act
+        using var plain = Decode((await ConvertAsync(Bytes("flat.heic"))).Jpeg);
+        using var bt709 = Decode((await ConvertAsync(tagged.Write())).Jpeg);
+
+        // Assert: re-derive BT.601 YCbCr from the plain result and read it back with BT.709's factors.
+        var c = plain.GetPixel(16, 16);
+        var y = 0.299 * c.Red + 0.587 * c.Green + 0.114 * c.Blue;
+        var cb = (c.Blue - y) / 1.772;
+        var cr = (c.Red - y) / 1.402;
+        int Clip(double v) => (int)Math.Round(Math.Clamp(v, 0, 255));
+        AssertColor(bt709, 16, 16, (Clip(y + 1.5748 * cr), Clip(y - 0.1873 * cb - 0.4681 * cr), Clip(y + 1.8556 * cb)), tolerance: 4);
+    }
+
+    [Fact]
+    public async Task I_can_convert_an_image_cropped_to_odd_dimensions()
+    {
+        // Arrange: a clean aperture of 93x61 in the middle of the 96x64 quadrants.
+        var heif = HeifFile.Load("quadrants.heic");
+        heif.AddProperty(heif.PrimaryId, HeifFile.Clap(93, 61));
+
+        // Act
+        var converted = await ConvertAsync(heif.Write());
+
+        // Assert
+        Assert.Equal((93, 61), (converted.Width, converted.Height));
+        using var bitmap = Decode(converted.Jpeg);
+        Assert.Equal((93, 61), (bitmap.Width, bitmap.Height));
+        AssertColor(bitmap, 10, 8, Red);
+        AssertColor(bitmap, 84, 8, Green);
+        AssertColor(bitmap, 10, 54, Blue);
+        AssertColor(bitmap, 90, 58, White);
     }
 
     [Fact]

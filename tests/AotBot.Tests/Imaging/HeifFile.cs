@@ -164,6 +164,16 @@ internal sealed class HeifFile
         return Box("colr", body);
     }
 
+    /// <summary>A clean aperture (crop) of width x height around the image centre.</summary>
+    public static byte[] Clap(int width, int height)
+    {
+        var body = new byte[32];
+        uint[] fields = [(uint)width, 1, (uint)height, 1, 0, 1, 0, 1];
+        for (var i = 0; i < fields.Length; i++)
+            BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(i * 4), fields[i]);
+        return Box("clap", body);
+    }
+
     public static byte[] ColrIcc(byte[] profile) => Box("colr", [.. "prof"u8, .. profile]);
 
     public byte[] Write()

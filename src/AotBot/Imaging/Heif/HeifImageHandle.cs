@@ -23,8 +23,6 @@ internal sealed unsafe class HeifImageHandle : SafeHandleZeroOrMinusOneIsInvalid
 
     public bool IsPremultipliedAlpha => HeifNative.heif_image_handle_is_premultiplied_alpha(this) != 0;
 
-    public int LumaBitDepth => HeifNative.heif_image_handle_get_luma_bits_per_pixel(this);
-
     /// <summary>The embedded ICC profile (prof or rICC), or null.</summary>
     public byte[]? GetIccProfile()
     {

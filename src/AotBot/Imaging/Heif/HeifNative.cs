@@ -23,7 +23,6 @@ internal static unsafe partial class HeifNative
     public const int ChannelG = 4;
     public const int ChannelB = 5;
     public const int ChannelAlpha = 6;
-    public const uint ProfileNclx = 'n' << 24 | 'c' << 16 | 'l' << 8 | 'x';
     public const uint ProfileRestrictedIcc = 'r' << 24 | 'I' << 16 | 'C' << 8 | 'C';
     public const uint ProfileIcc = 'p' << 24 | 'r' << 16 | 'o' << 8 | 'f';
 
@@ -108,9 +107,6 @@ internal static unsafe partial class HeifNative
 
     [LibraryImport(Library)]
     public static partial int heif_image_handle_is_premultiplied_alpha(HeifImageHandle handle);
-
-    [LibraryImport(Library)]
-    public static partial int heif_image_handle_get_luma_bits_per_pixel(HeifImageHandle handle);
 
     [LibraryImport(Library)]
     public static partial uint heif_image_handle_get_color_profile_type(HeifImageHandle handle);
