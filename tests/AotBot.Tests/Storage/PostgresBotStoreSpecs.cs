@@ -9,6 +9,7 @@ namespace AotBot.Tests.Storage;
 /// server stopped (and started again) through AOTBOT_TEST_POSTGRES_CTL.
 /// </summary>
 [RequiresEnvironment("AOTBOT_TEST_POSTGRES")]
+[Collection(Reliability.PostgresServer.Collection)]
 public sealed class PostgresBotStoreSpecs : BotStoreSpecs
 {
     private static readonly string Server = Environment.GetEnvironmentVariable("AOTBOT_TEST_POSTGRES") ?? "";
