@@ -109,7 +109,8 @@ public sealed class HeifMutator(IReadOnlyList<(string Name, byte[] Bytes)> seeds
             }
             case 10:
             {
-                var at = random.Next(bytes.Count);
+                // Mostly a download cut short (the tail of the data), sometimes anywhere.
+                var at = random.Next(2) == 0 ? random.Next(bytes.Count) : bytes.Count - 1 - random.Next(Math.Max(1, bytes.Count / 4));
                 bytes.RemoveRange(at, bytes.Count - at);
                 return $"truncate at {at}";
             }
