@@ -1,8 +1,6 @@
-using AotBot.Localization;
 using AotBot.Testing.FakeTikTok;
 using AotBot.Testing.FaultServer;
 using AotBot.Tests.Telegram;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AotBot.Tests.Reliability;
 
@@ -11,25 +9,11 @@ namespace AotBot.Tests.Reliability;
 /// instead of the media. A fault that goes away is retried into a whole file; one that stays ends in a clear error
 /// message, never in a truncated or foreign file sent as the video or photo.
 /// </summary>
-public sealed class CdnFaultSpecs : IAsyncLifetime
+public sealed class CdnFaultSpecs : FakeSitesSpecs
 {
     private const long User = 9201;
     private const string CdnHost = "cdn.fault.test";
     private const int VideoLength = 200_000;
-    private FakeTikTokServer _tikTok = null!;
-    private FaultServer _cdn = null!;
-
-    public async Task InitializeAsync()
-    {
-        _tikTok = await FakeTikTokServer.StartAsync();
-        _cdn = FaultServer.Start();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _tikTok.DisposeAsync();
-        await _cdn.DisposeAsync();
-    }
 
     private static FaultReply Video => FaultReply.Bytes(VideoLength);
 
@@ -39,12 +23,9 @@ public sealed class CdnFaultSpecs : IAsyncLifetime
     private static FaultReply Jpeg(byte[] bytes) => new() { Body = bytes, Headers = [new("Content-Type", "image/jpeg")] };
 
     private FakeTikTokPost VideoPost(string id) =>
-        _tikTok.Add(new FakeTikTokPost(id) { EditItem = HostilePosts.VideoAt($"https://{CdnHost}/video.mp4") });
+        TikTok.Add(new FakeTikTokPost(id) { EditItem = HostilePosts.VideoAt($"https://{CdnHost}/video.mp4") });
 
-    private Task<BotHarness> StartBotAsync() =>
-        BotHarness.StartAsync([.. _tikTok.CommandLineArgs(withFallbackApi: false), $"--Http:HostOverrides:{CdnHost}={_cdn.BaseUrl}"]);
-
-    private static string Text(BotHarness bot, string key) => bot.Host.Services.GetRequiredService<Localizer>().Text("en", key);
+    private protected override IEnumerable<string> Settings => [$"--Http:HostOverrides:{CdnHost}={Site.BaseUrl}"];
 
     private static byte[] Pattern(int length) => [.. Enumerable.Range(0, length).Select(i => FaultReply.PatternAt(i))];
 
@@ -69,7 +50,7 @@ public sealed class CdnFaultSpecs : IAsyncLifetime
     public async Task A_video_cut_off_once_is_fetched_again_and_sent_whole(string fault)
     {
         // Arrange
-        _cdn.Map("/video.mp4", s_faults[fault], Video);
+        Site.Map("/video.mp4", s_faults[fault], Video);
         var post = VideoPost("7350810998023972001");
         await using var bot = await StartBotAsync();
 
@@ -80,7 +61,7 @@ public sealed class CdnFaultSpecs : IAsyncLifetime
 
         // Assert
         Assert.True(Pattern(VideoLength).AsSpan().SequenceEqual(video.File("video")!.Bytes), $"{fault}: the video sent is not the whole file");
-        Assert.Equal(2, _cdn.RequestsTo("/video.mp4").Count);
+        Assert.Equal(2, Site.RequestsTo("/video.mp4").Count);
         Assert.Empty(bot.Api.CallsTo("sendMessage"));
     }
 
@@ -89,7 +70,7 @@ public sealed class CdnFaultSpecs : IAsyncLifetime
     public async Task A_video_the_CDN_keeps_failing_gets_a_clear_error_and_no_video(string fault)
     {
         // Arrange
-        _cdn.Map("/video.mp4", s_faults[fault]);
+        Site.Map("/video.mp4", s_faults[fault]);
         var post = VideoPost("7350810998023972002");
         await using var bot = await StartBotAsync();
 
@@ -110,8 +91,8 @@ public sealed class CdnFaultSpecs : IAsyncLifetime
         // Arrange: image 2 of 3 comes back as the CDN's captcha page
         var first = FakeMedia.Jpeg(3000);
         var third = FakeMedia.Jpeg(3001);
-        _cdn.Map("/1.jpeg", Jpeg(first)).Map("/2.jpeg", CaptchaPage).Map("/3.jpeg", Jpeg(third));
-        var post = _tikTok.Add(new FakeTikTokPost("7350810998023972003")
+        Site.Map("/1.jpeg", Jpeg(first)).Map("/2.jpeg", CaptchaPage).Map("/3.jpeg", Jpeg(third));
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023972003")
         {
             Images = [first, FakeMedia.Jpeg(3002), third],
             EditItem = HostilePosts.ImagesAt($"https://{CdnHost}/1.jpeg", $"https://{CdnHost}/2.jpeg", $"https://{CdnHost}/3.jpeg"),

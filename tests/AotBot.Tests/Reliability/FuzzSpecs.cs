@@ -51,7 +51,7 @@ public sealed class FuzzSpecs
         {
             Binary = Binary,
             Iterations = 3000,
-            TimeBudget = TimeSpan.FromSeconds(12),
+            TimeBudget = TimeSpan.FromSeconds(10),
             MaxPixels = 5_000_000,
             FindingsDirectory = findings,
         };

@@ -1,11 +1,7 @@
-using System.Text;
 using System.Text.Json;
-using AotBot.Localization;
 using AotBot.Testing.FakeBotApi;
 using AotBot.Testing.FakeTikTok;
-using AotBot.Testing.FaultServer;
 using AotBot.Tests.Telegram;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AotBot.Tests.Reliability;
 
@@ -14,34 +10,13 @@ namespace AotBot.Tests.Reliability;
 /// never redelivered forever), and nothing reaches a host it should not: every host a link could lead to outside
 /// TikTok is overridden to the "intranet" server, so a request that should not happen is counted there, never sent out.
 /// </summary>
-public sealed class HostileMessageSpecs : IAsyncLifetime
+public sealed class HostileMessageSpecs : FakeSitesSpecs
 {
     private const long User = 9401;
-    private FakeTikTokServer _tikTok = null!;
-    private FaultServer _intranet = null!;
-
-    public async Task InitializeAsync()
-    {
-        _tikTok = await FakeTikTokServer.StartAsync();
-        _intranet = FaultServer.Start();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _tikTok.DisposeAsync();
-        await _intranet.DisposeAsync();
-    }
 
     private static readonly string[] ForeignHosts = ["example.com", "www.tiktok.com.evil.test", "tiktok.evil.test", "evil.test"];
 
-    private Task<BotHarness> StartBotAsync(params string[] settings) =>
-        BotHarness.StartAsync([
-            .. _tikTok.CommandLineArgs(withFallbackApi: false),
-            .. ForeignHosts.Select(host => $"--Http:HostOverrides:{host}={_intranet.BaseUrl}"),
-            .. settings,
-        ]);
-
-    private static string Text(BotHarness bot, string key) => bot.Host.Services.GetRequiredService<Localizer>().Text("en", key);
+    private protected override IEnumerable<string> Settings => ForeignHosts.Select(host => $"--Http:HostOverrides:{host}={Site.BaseUrl}");
 
     private static string Json(string text) => JsonSerializer.Serialize(text, ReliabilityJson.Default.String);
 
@@ -64,18 +39,18 @@ public sealed class HostileMessageSpecs : IAsyncLifetime
 
         // Assert
         var replies = bot.Api.CallsTo("sendMessage").Select(c => c["text"]).ToList();
-        Assert.Equal(3, _tikTok.ShortLinkRequests);
+        Assert.Equal(3, TikTok.ShortLinkRequests);
         Assert.Equal(4, replies.Count);
         Assert.Single(replies, r => r!.StartsWith("Too many of your links", StringComparison.Ordinal));
         Assert.Equal(3, replies.Count(r => r == Text(bot, "error_deleted")));
-        Assert.Empty(_intranet.Requests);
+        Assert.Empty(Site.Requests);
     }
 
     [Fact]
     public async Task A_4096_character_message_gets_one_answer_and_its_link_is_served()
     {
         // Arrange
-        var post = _tikTok.Add(new FakeTikTokPost("7350810998023974001"));
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023974001"));
         var noise = new string('x', 4096 - post.Link.ToString().Length - 1);
         await using var bot = await StartBotAsync();
 
@@ -94,7 +69,7 @@ public sealed class HostileMessageSpecs : IAsyncLifetime
     public async Task An_error_about_a_4000_character_link_still_reaches_the_user_within_Telegrams_limits()
     {
         // Arrange: a real post behind a link padded to almost 4096 characters, too large to send
-        var post = _tikTok.Add(new FakeTikTokPost("7350810998023974002"));
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023974002"));
         var link = post.Link + "?q=" + new string('a', 4096 - 3 - post.Link.ToString().Length);
         await using var bot = await StartBotAsync("--Limits:MaxUploadBytes=1024");
 
@@ -130,8 +105,8 @@ public sealed class HostileMessageSpecs : IAsyncLifetime
 
         // Assert
         Assert.Equal([Text(bot, "link_error")], bot.Api.CallsTo("sendMessage").Select(c => c["text"]));
-        Assert.Empty(_intranet.Requests);
-        Assert.Equal(0, _tikTok.PageRequests);
+        Assert.Empty(Site.Requests);
+        Assert.Equal(0, TikTok.PageRequests);
     }
 
     [Fact]
@@ -157,10 +132,10 @@ public sealed class HostileMessageSpecs : IAsyncLifetime
         Assert.Equal(data.Length + 1, answers.Count);
         Assert.All(answers, a => Assert.True(a.Succeeded, a.ToString()));
         Assert.Equal(Text(bot, "error_deleted"), answers.Single(a => a["callback_query_id"] == "cb1")["text"]);
-        Assert.Equal(1, _tikTok.PageRequests);
+        Assert.Equal(1, TikTok.PageRequests);
         Assert.Empty(bot.Api.CallsTo("sendAudio"));
         Assert.Empty(bot.Api.CallsTo("sendMessage"));
-        Assert.Empty(_intranet.Requests);
+        Assert.Empty(Site.Requests);
     }
 
     [Fact]
@@ -186,8 +161,8 @@ public sealed class HostileMessageSpecs : IAsyncLifetime
         Assert.Equal(queries.Length, answers.Count);
         Assert.All(answers, a => Assert.Equal("[]", a["results"]));
         Assert.DoesNotContain(bot.Api.Sent, c => c.Method is not ("answerInlineQuery" or "sendChatAction"));
-        Assert.Equal(0, _tikTok.PageRequests);
-        Assert.Empty(_intranet.Requests);
+        Assert.Equal(0, TikTok.PageRequests);
+        Assert.Empty(Site.Requests);
     }
 
     [Fact]
@@ -226,8 +201,8 @@ public sealed class HostileMessageSpecs : IAsyncLifetime
         // Assert
         Assert.True(reply.Succeeded);
         Assert.True(bot.Api.ConfirmedOffset > ids.Max());
-        Assert.Equal(0, _tikTok.PageRequests);
-        Assert.Empty(_intranet.Requests);
+        Assert.Equal(0, TikTok.PageRequests);
+        Assert.Empty(Site.Requests);
     }
 }
 

@@ -1,9 +1,6 @@
-using AotBot.Localization;
-using AotBot.Testing.FakeBotApi;
 using AotBot.Testing.FakeTikTok;
 using AotBot.Testing.FaultServer;
 using AotBot.Tests.Telegram;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AotBot.Tests.Reliability;
 
@@ -13,25 +10,11 @@ namespace AotBot.Tests.Reliability;
 /// "intranet" service listening on 127.0.0.1. Private networks are NOT allowed here (the other bot specs allow them);
 /// only the operator's own endpoints (the fake TikTok behind host overrides, the fake Bot API) are trusted.
 /// </summary>
-public sealed class PrivateAddressSpecs : IAsyncLifetime
+public sealed class PrivateAddressSpecs : FakeSitesSpecs
 {
     private const long User = 9101;
-    private FakeTikTokServer _tikTok = null!;
-    private FaultServer _intranet = null!;
 
-    public async Task InitializeAsync()
-    {
-        _tikTok = await FakeTikTokServer.StartAsync();
-        _intranet = FaultServer.Start().Map("/secret", FaultReply.Bytes(4096));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _tikTok.DisposeAsync();
-        await _intranet.DisposeAsync();
-    }
-
-    private int Port => _intranet.Port;
+    private int Port => Site.Port;
 
     /// <summary>The same loopback service spelt every way a URL can spell it, and the cloud metadata address.</summary>
     private string[] PrivateUrls =>
@@ -45,16 +28,13 @@ public sealed class PrivateAddressSpecs : IAsyncLifetime
         "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
     ];
 
-    private Task<BotHarness> StartBotAsync(params string[] settings) =>
-        BotHarness.StartAsync([.. _tikTok.CommandLineArgs(withFallbackApi: false), "--Http:AllowPrivateNetworks=false", .. settings]);
-
-    private static string Text(BotHarness bot, string key) => bot.Host.Services.GetRequiredService<Localizer>().Text("en", key);
+    private protected override IEnumerable<string> Settings => ["--Http:AllowPrivateNetworks=false"];
 
     [Fact]
     public async Task A_video_whose_URLs_point_at_private_addresses_gets_an_error_and_no_request_leaves_for_them()
     {
         // Arrange
-        var post = _tikTok.Add(new FakeTikTokPost("7350810998023971001") { EditItem = HostilePosts.VideoAt(PrivateUrls) });
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023971001") { EditItem = HostilePosts.VideoAt(PrivateUrls) });
         await using var bot = await StartBotAsync();
 
         // Act
@@ -67,7 +47,7 @@ public sealed class PrivateAddressSpecs : IAsyncLifetime
         // Assert
         Assert.Equal(expected, reply["text"]);
         Assert.Empty(bot.Api.CallsTo("sendVideo"));
-        Assert.Empty(_intranet.Requests);
+        Assert.Empty(Site.Requests);
         Assert.Contains("Refused to connect to 169.254.169.254", logs);
         Assert.Contains("Refused to connect to localhost", logs);
     }
@@ -76,7 +56,7 @@ public sealed class PrivateAddressSpecs : IAsyncLifetime
     public async Task A_slideshow_whose_images_point_at_private_addresses_gets_an_error_and_no_request_leaves_for_them()
     {
         // Arrange
-        var post = _tikTok.Add(new FakeTikTokPost("7350810998023971002")
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023971002")
         {
             Images = [.. Enumerable.Range(0, PrivateUrls.Length).Select(i => FakeMedia.Jpeg(900 + i))],
             EditItem = HostilePosts.ImagesAt(PrivateUrls),
@@ -92,14 +72,14 @@ public sealed class PrivateAddressSpecs : IAsyncLifetime
         Assert.Equal(Text(bot, "error_network"), reply["text"]);
         Assert.Empty(bot.Api.CallsTo("sendMediaGroup"));
         Assert.Empty(bot.Api.CallsTo("sendPhoto"));
-        Assert.Empty(_intranet.Requests);
+        Assert.Empty(Site.Requests);
     }
 
     [Fact]
     public async Task A_cover_and_music_at_a_private_address_are_refused_while_the_video_itself_is_sent()
     {
         // Arrange
-        var post = _tikTok.Add(new FakeTikTokPost("7350810998023971003")
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023971003")
         {
             DurationSeconds = 75, // long enough for a thumbnail
             EditItem = HostilePosts.CoverAndMusicAt($"http://127.0.0.1:{Port}/secret"),
@@ -118,7 +98,7 @@ public sealed class PrivateAddressSpecs : IAsyncLifetime
         Assert.Null(video.File("thumbnail"));
         Assert.Equal(Text(bot, "error_network"), answer["text"]);
         Assert.Empty(bot.Api.CallsTo("sendAudio"));
-        Assert.Empty(_intranet.Requests);
+        Assert.Empty(Site.Requests);
     }
 
     [Fact]
@@ -126,7 +106,7 @@ public sealed class PrivateAddressSpecs : IAsyncLifetime
     {
         // Arrange: a CDN host (the operator's override, so trusted) that redirects to the intranet
         await using var cdn = FaultServer.Start().Map("/video.mp4", FaultReply.Redirect($"http://127.0.0.1:{Port}/secret"));
-        var post = _tikTok.Add(new FakeTikTokPost("7350810998023971004") { EditItem = HostilePosts.VideoAt("https://cdn.hostile.test/video.mp4") });
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023971004") { EditItem = HostilePosts.VideoAt("https://cdn.hostile.test/video.mp4") });
         await using var bot = await StartBotAsync($"--Http:HostOverrides:cdn.hostile.test={cdn.BaseUrl}");
 
         // Act
@@ -137,6 +117,6 @@ public sealed class PrivateAddressSpecs : IAsyncLifetime
         // Assert
         Assert.Equal(Text(bot, "error_network"), reply["text"]);
         Assert.Single(cdn.RequestsTo("/video.mp4"));
-        Assert.Empty(_intranet.Requests);
+        Assert.Empty(Site.Requests);
     }
 }

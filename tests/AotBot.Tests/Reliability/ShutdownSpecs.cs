@@ -49,7 +49,7 @@ public sealed class ShutdownSpecs : IAsyncLifetime
         _tikTok.HoldMedia();
         var bot = await StartBotAsync("00:00:10");
         var inFlight = _api.Enqueue(_api.Updates.Text(User, User, post.Link.ToString()));
-        await WaitUntilAsync(() => _tikTok.HeldMediaRequests > 0);
+        await BotHarness.WaitUntilAsync(() => _tikTok.HeldMediaRequests > 0, "the video held mid-body");
 
         // Act: stop; a new update arrives while stopping; the CDN finishes a moment later
         var polls = _api.CallsTo("getUpdates").Count;
@@ -86,7 +86,7 @@ public sealed class ShutdownSpecs : IAsyncLifetime
         _tikTok.HoldMedia();
         var bot = await StartBotAsync("00:00:01");
         var id = _api.Enqueue(_api.Updates.Text(User, User, post.Link.ToString()));
-        await WaitUntilAsync(() => _tikTok.HeldMediaRequests > 0);
+        await BotHarness.WaitUntilAsync(() => _tikTok.HeldMediaRequests > 0, "the video held mid-body");
 
         // Act: the CDN stays stuck past the 1 s timeout
         var watch = Stopwatch.StartNew();
@@ -104,15 +104,5 @@ public sealed class ShutdownSpecs : IAsyncLifetime
         Assert.Contains("will be delivered again after the restart", logs);
         Assert.Equal(post.VideoBytes, Assert.Single(_api.CallsTo("sendVideo")).File("video")!.Bytes);
         Assert.Empty(_api.CallsTo("sendMessage"));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not come true in time.");
-            await Task.Delay(10);
-        }
     }
 }

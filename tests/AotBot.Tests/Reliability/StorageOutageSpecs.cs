@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using AotBot.Localization;
 using AotBot.Testing.FakeTikTok;
 using AotBot.Tests.Storage;
 using AotBot.Tests.Telegram;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace AotBot.Tests.Reliability;
@@ -37,10 +35,9 @@ public abstract class StorageOutageSpecs : IAsyncLifetime
     private protected async Task The_bot_answers_through_a_database_outage_and_saves_settings_again_once_it_is_back()
     {
         // Arrange
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var post = _tikTok.Add(new FakeTikTokPost("7350810998023976001"));
-        await using var bot = await BotHarness.StartAsync([.. _tikTok.CommandLineArgs(withFallbackApi: false), .. StorageSettings],
-            services: s => s.AddSingleton<TimeProvider>(time));
+        var (bot, time) = await BotHarness.StartWithFakeTimeAsync([.. _tikTok.CommandLineArgs(withFallbackApi: false), .. StorageSettings]);
+        await using var _ = bot;
         var texts = bot.Host.Services.GetRequiredService<Localizer>();
         var before = bot.Api.Enqueue(bot.Updates.Text(User, User, "/mode"));
         await bot.Api.WaitForConfirmationAsync(before);
@@ -124,11 +121,7 @@ public sealed class SqliteOutageSpecs : StorageOutageSpecs
             SqliteConnection.ClearAllPools();
             return;
         }
-        _locker = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await _locker.OpenAsync();
-        await using var begin = _locker.CreateCommand();
-        begin.CommandText = "BEGIN EXCLUSIVE";
-        await begin.ExecuteNonQueryAsync();
+        _locker = await SqliteWriteLock.TakeAsync(DatabasePath);
     }
 
     protected override async Task BringDatabaseBackAsync()
@@ -172,7 +165,7 @@ public sealed class SqliteOutageSpecs : StorageOutageSpecs
 [Collection(PostgresServer.Collection)]
 public sealed class PostgresOutageSpecs : StorageOutageSpecs
 {
-    private static readonly string Server = Environment.GetEnvironmentVariable("AOTBOT_TEST_POSTGRES") ?? "";
+    private static string Server => PostgresServer.ConnectionString;
     private readonly string _schema = "outage_" + Guid.NewGuid().ToString("N");
 
     private string ConnectionString => new NpgsqlConnectionStringBuilder(Server) { SearchPath = _schema }.ConnectionString;
@@ -182,13 +175,13 @@ public sealed class PostgresOutageSpecs : StorageOutageSpecs
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        if (Server.Length > 0) await AdminAsync($"CREATE SCHEMA {_schema}");
+        if (Server.Length > 0) await PostgresServer.AdminAsync($"CREATE SCHEMA {_schema}");
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Server.Length > 0) await AdminAsync($"DROP SCHEMA {_schema} CASCADE");
+        if (Server.Length > 0) await PostgresServer.AdminAsync($"DROP SCHEMA {_schema} CASCADE");
     }
 
     [DatabaseFact]
@@ -205,29 +198,5 @@ public sealed class PostgresOutageSpecs : StorageOutageSpecs
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"SELECT file_mode FROM chats WHERE id = {chatId}", connection);
         return await command.ExecuteScalarAsync() is { } mode and not DBNull ? Convert.ToInt64(mode) : null;
-    }
-
-    private static async Task AdminAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-}
-
-/// <summary>The one PostgreSQL server of the test run: specs that stop it share this collection, so they never overlap.</summary>
-public static class PostgresServer
-{
-    public const string Collection = "PostgreSQL server";
-
-    public static async Task ControlAsync(string verb)
-    {
-        var script = Environment.GetEnvironmentVariable("AOTBOT_TEST_POSTGRES_CTL")
-            ?? throw new InvalidOperationException("AOTBOT_TEST_POSTGRES_CTL is not set: source tests/scripts/postgres.sh");
-        using var process = Process.Start(new ProcessStartInfo(script, verb) { RedirectStandardError = true })!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{script} {verb} failed: {error}");
     }
 }

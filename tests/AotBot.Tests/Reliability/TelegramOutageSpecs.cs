@@ -1,7 +1,5 @@
 using AotBot.Testing.FakeBotApi;
 using AotBot.Tests.Telegram;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AotBot.Tests.Reliability;
 
@@ -15,13 +13,6 @@ public sealed class TelegramOutageSpecs
     private const long User = 9301;
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
 
-    private static async Task<(BotHarness Bot, FakeTimeProvider Time)> StartWithFakeTimeAsync()
-    {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var bot = await BotHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(time));
-        return (bot, time);
-    }
-
     private static IReadOnlyList<BotApiCall> Answers(BotHarness bot, long chatId) =>
         [.. bot.Api.CallsTo("sendMessage").Where(c => c.ChatId == chatId && c.Succeeded)];
 
@@ -31,7 +22,7 @@ public sealed class TelegramOutageSpecs
     public async Task After_a_minute_of_Telegram_failing_polling_resumes_and_every_reply_goes_out_once_without_spinning(BotApiOutage outage)
     {
         // Arrange: a reply whose first attempt fails just as the outage begins
-        var (bot, time) = await StartWithFakeTimeAsync();
+        var (bot, time) = await BotHarness.StartWithFakeTimeAsync();
         await using var _ = bot;
         bot.Api.FailNext("sendMessage", BotApiFault.BadGateway());
         var before = bot.Api.Enqueue(bot.Updates.Text(User, User, "/start"));
@@ -67,7 +58,7 @@ public sealed class TelegramOutageSpecs
         // Arrange: Telegram answers 429 (retry after 5 s) to eight sends in a row to one chat
         const long flooded = User + 10;
         long[] others = [User + 11, User + 12, -1009301];
-        var (bot, time) = await StartWithFakeTimeAsync();
+        var (bot, time) = await BotHarness.StartWithFakeTimeAsync();
         await using var _ = bot;
         bot.Api.FailChat(flooded, BotApiFault.TooManyRequests(retryAfter: 5), times: 8);
         bot.Api.Enqueue(bot.Updates.Text(flooded, flooded, "/start"));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AotBot.Testing.FakeBotApi;
 using AotBot.Testing.FakeTikTok;
 using AotBot.Tests.Imaging;
+using AotBot.Tests.Telegram;
 using Microsoft.Data.Sqlite;
 
 namespace AotBot.Tests.Smoke;
@@ -48,16 +49,6 @@ public sealed class CrashRecoverySmokeSpecs : IAsyncLifetime
         return bot;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen in time.");
-            await Task.Delay(10);
-        }
-    }
-
     [PublishedBinaryFact]
     public async Task Killed_with_SIGKILL_in_the_middle_of_a_slideshow_the_bot_answers_it_once_after_the_restart()
     {
@@ -69,7 +60,7 @@ public sealed class CrashRecoverySmokeSpecs : IAsyncLifetime
         _tikTok.HoldMedia();
         var first = await StartBotAsync();
         var id = _api.Enqueue(_api.Updates.Text(User, User, post.Link.ToString()));
-        await WaitUntilAsync(() => _tikTok.HeldMediaRequests >= 3, "three images held mid-body");
+        await BotHarness.WaitUntilAsync(() => _tikTok.HeldMediaRequests >= 3, "three images held mid-body");
 
         // Act
         await first.KillAsync();
@@ -98,7 +89,7 @@ public sealed class CrashRecoverySmokeSpecs : IAsyncLifetime
         _tikTok.HoldMedia();
         var first = await StartBotAsync();
         var inFlight = _api.Enqueue(_api.Updates.Text(User, User, post.Link.ToString()));
-        await WaitUntilAsync(() => _tikTok.HeldMediaRequests > 0, "the video held mid-body");
+        await BotHarness.WaitUntilAsync(() => _tikTok.HeldMediaRequests > 0, "the video held mid-body");
 
         // Act: SIGTERM; a new update arrives while the bot stops; the CDN finishes a moment later
         var watch = Stopwatch.StartNew();
