@@ -9,43 +9,48 @@ namespace AotBot.Http;
 /// Refuses connections to loopback, private, link-local, CGNAT, multicast and unspecified addresses, checked after
 /// DNS resolution so a public-looking name that resolves to 127.0.0.1 is caught. URLs from third-party JSON are
 /// untrusted; the operator's own endpoints (override targets, the Telegram API base, proxies) are not checked.
+/// Trust goes to an endpoint (host and port), not to a host: a local Bot API server on 127.0.0.1:8081 must not open
+/// every other port of 127.0.0.1 to a media URL.
 /// </summary>
 internal sealed class AddressGuard
 {
     private readonly bool _allowPrivate;
-    private readonly HashSet<string> _trustedHosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<(string Host, int Port)> _trusted = [];
 
     public AddressGuard(IOptions<HttpOptions> options, HostOverrides overrides, IConfiguration configuration)
     {
         _allowPrivate = options.Value.AllowPrivateNetworks;
-        _trustedHosts.UnionWith(overrides.TargetHosts);
+        _trusted.UnionWith(overrides.Targets.Select(target => Endpoint(target.IdnHost, target.Port)));
         // Read from configuration rather than IOptions<TelegramOptions>: resolving those validates the bot token,
         // which the HTTP layer neither needs nor should fail on (tools and tests run without one).
         var telegramBase = configuration["Telegram:ApiBaseUrl"] ?? new Telegram.TelegramOptions().ApiBaseUrl;
-        if (Uri.TryCreate(telegramBase, UriKind.Absolute, out var telegram)) _trustedHosts.Add(telegram.IdnHost);
+        if (Uri.TryCreate(telegramBase, UriKind.Absolute, out var telegram)) _trusted.Add(Endpoint(telegram.IdnHost, telegram.Port));
     }
 
-    public bool IsTrustedHost(string host) => _allowPrivate || _trustedHosts.Contains(host);
+    public bool IsTrusted(string host, int port) => _allowPrivate || _trusted.Contains(Endpoint(host, port));
 
     /// <summary>Throws <see cref="AddressRefusedException"/> when the URL's host is an IP literal or name we refuse without DNS.</summary>
     public void CheckLiteral(Uri url)
     {
-        if (IsTrustedHost(url.IdnHost)) return;
+        if (IsTrusted(url.IdnHost, url.Port)) return;
         if (url.IsLoopback || (IPAddress.TryParse(url.IdnHost, out var address) && !IsPublic(address)))
             throw new AddressRefusedException(url.IdnHost);
     }
 
-    /// <summary>Resolves <paramref name="host"/> and returns the addresses we may connect to, or throws <see cref="AddressRefusedException"/>.</summary>
-    public async ValueTask<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    /// <summary>Resolves <paramref name="host"/> and returns the addresses we may connect to on <paramref name="port"/>, or throws <see cref="AddressRefusedException"/>.</summary>
+    public async ValueTask<IPAddress[]> ResolveAsync(string host, int port, CancellationToken cancellationToken)
     {
         var addresses = IPAddress.TryParse(host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (IsTrustedHost(host)) return addresses;
+        if (IsTrusted(host, port)) return addresses;
         // A name with both public and private answers connects to the public ones only.
         var allowed = Array.FindAll(addresses, IsPublic);
         return allowed.Length > 0 ? allowed : throw new AddressRefusedException(host);
     }
+
+    // IPv6 literals come bracketed from Uri.IdnHost and bare from the connect callback's DnsEndPoint.
+    private static (string Host, int Port) Endpoint(string host, int port) => (host.Trim('[', ']').ToLowerInvariant(), port);
 
     public static bool IsPublic(IPAddress address)
     {

@@ -16,8 +16,8 @@ internal sealed class HostOverrides
             _targets[host] = new Uri(target, UriKind.Absolute);
     }
 
-    /// <summary>Hosts requests are redirected to; the address guard trusts them (they are the operator's choice).</summary>
-    public IEnumerable<string> TargetHosts => _targets.Values.Select(target => target.IdnHost);
+    /// <summary>Base URLs requests are redirected to; the address guard trusts their endpoints (they are the operator's choice).</summary>
+    public IEnumerable<Uri> Targets => _targets.Values;
 
     public Uri Apply(Uri logical)
     {

@@ -62,7 +62,7 @@ internal sealed class HttpHandlers : IAsyncDisposable
 
     private async ValueTask<Stream> ConnectGuardedAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var addresses = await _guard.ResolveAsync(context.DnsEndPoint.Host, cancellationToken).ConfigureAwait(false);
+        var addresses = await _guard.ResolveAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
         return await ConnectToAsync(addresses, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
     }
 

@@ -39,7 +39,7 @@ internal sealed class MediaDownloader : IMediaDownloader, IDisposable
             try
             {
                 var downloaded = await _runner.SendAsync(file.Urls[i], context, RequestKind.Download, _slots,
-                    final => BodyReader.ReadAsync(final, cap, _options.Value.MemoryBufferLimit, _logger), cancellationToken).ConfigureAwait(false);
+                    final => ReadMediaAsync(final, cap), cancellationToken).ConfigureAwait(false);
                 _metrics.Downloaded(downloaded.Length);
                 return downloaded;
             }
@@ -57,6 +57,57 @@ internal sealed class MediaDownloader : IMediaDownloader, IDisposable
             _ => first,
         };
     }
+
+    /// <summary>
+    /// The body, unless it is a web page or an error document rather than media: a CDN's captcha, block or "link
+    /// expired" answer comes with status 200, and sending it as the video would hand the user a broken file.
+    /// </summary>
+    private async Task<DownloadedFile> ReadMediaAsync(FinalResponse final, long cap)
+    {
+        var declared = final.Message.Content.Headers.ContentType?.MediaType;
+        if (IsDocumentType(declared)) throw NotMedia(final.Url, declared!);
+        var body = await BodyReader.ReadAsync(final, cap, _options.Value.MemoryBufferLimit, _logger).ConfigureAwait(false);
+        if (await StartsLikeMarkupAsync(body).ConfigureAwait(false))
+        {
+            await body.DisposeAsync().ConfigureAwait(false);
+            throw NotMedia(final.Url, (declared ?? "no type") + " holding HTML");
+        }
+        return body;
+    }
+
+    internal static bool IsDocumentType(string? mediaType) =>
+        mediaType is not null && (mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/xhtml+xml", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when the body opens (after whitespace) with an HTML or XML tag: no image, video or audio format does.</summary>
+    internal static async Task<bool> StartsLikeMarkupAsync(DownloadedFile body)
+    {
+        var head = new byte[64];
+        int read;
+        if (body.Memory is { } memory)
+        {
+            read = Math.Min(head.Length, memory.Length);
+            memory.Span[..read].CopyTo(head);
+        }
+        else
+        {
+            await using var stream = body.OpenRead();
+            read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false).ConfigureAwait(false);
+        }
+        var text = head.AsSpan(0, read);
+        if (text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) text = text[3..];
+        text = text.TrimStart(" \t\r\n"u8);
+        return text.Length > 0 && text[0] == (byte)'<'
+            && (StartsWithIgnoreCase(text, "<!doctype"u8) || StartsWithIgnoreCase(text, "<html"u8)
+                || StartsWithIgnoreCase(text, "<?xml"u8) || StartsWithIgnoreCase(text, "<head"u8) || StartsWithIgnoreCase(text, "<body"u8));
+
+        static bool StartsWithIgnoreCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> prefix) =>
+            text.Length >= prefix.Length && System.Text.Ascii.EqualsIgnoreCase(text[..prefix.Length], prefix);
+    }
+
+    private static HttpFetchException NotMedia(Uri url, string what) =>
+        new(HttpFailure.NetworkError, $"{Redaction.RedactUrl(url)} answered {what} instead of media.");
 
     public async Task<IReadOnlyList<DownloadOutcome>> DownloadAllAsync(IReadOnlyList<MediaFile> files, DownloadContext context, CancellationToken cancellationToken)
     {

@@ -87,9 +87,9 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
             using var pin = input.Pin();
             using var context = HeifContext.Read((byte*)pin.Pointer, input.Length, MaxSide, TileThreads());
             using var handle = context.GetPrimaryImageHandle();
-            CheckDeclaredSize(handle.Width, handle.Height);
+            CheckSize(handle.Width, handle.Height, "declares");
             if (handle.CodedWidth > 0 && handle.CodedHeight > 0)
-                CheckDeclaredSize(handle.CodedWidth, handle.CodedHeight);
+                CheckSize(handle.CodedWidth, handle.CodedHeight, "declares");
             var alpha = !handle.HasAlpha ? SKAlphaType.Opaque
                 : handle.IsPremultipliedAlpha ? SKAlphaType.Premul : SKAlphaType.Unpremul;
             using var colorSpace = ColorProfiles.FromHeif(handle);
@@ -100,6 +100,9 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
             NativeHeap.Trim();
             // The planes stay as they are; the encoder reads them a band at a time.
             var planar = new HeifPlanarImage(image, alpha, colorSpace);
+            // The coded stream, not the boxes, sets the decoded size (an ispe of 64x64 can decode to 9600x480):
+            // the limit holds for what came out too, before the encoder spends time and memory on it.
+            CheckSize(planar.Width, planar.Height, "decodes to");
             return PhotoEncoder.Encode(planar, _options.JpegQuality);
         }
         catch (Exception ex) when (ex is not ImageConversionException)
@@ -118,13 +121,13 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
         return share <= 1 ? 0 : share;
     }
 
-    /// <summary>Refuses decompression bombs from what the boxes declare, before a byte of pixels is allocated.</summary>
-    private void CheckDeclaredSize(int width, int height)
+    /// <summary>Refuses decompression bombs from what the boxes declare (before a byte of pixels is allocated) and from what decoded.</summary>
+    private void CheckSize(int width, int height, string how)
     {
         if (width <= 0 || height <= 0)
-            throw new ImageConversionException($"The image declares no valid size ({width}x{height}).");
+            throw new ImageConversionException($"The image {how} no valid size ({width}x{height}).");
         if ((long)width * height > _options.MaxPixels)
-            throw new ImageConversionException($"The image declares {width}x{height} pixels, over Imaging:MaxPixels ({_options.MaxPixels}).");
+            throw new ImageConversionException($"The image {how} {width}x{height} pixels, over Imaging:MaxPixels ({_options.MaxPixels}).");
     }
 
     public ValueTask DisposeAsync() => _pool.DisposeAsync();

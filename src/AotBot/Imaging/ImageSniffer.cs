@@ -11,6 +11,9 @@ public static class ImageSniffer
     /// <summary>The format of <paramref name="header"/> (the file's start; <see cref="HeaderLength"/> bytes are enough).</summary>
     public static ImageFormat Detect(ReadOnlySpan<byte> header)
     {
+        // Only the first HeaderLength bytes decide: a body in memory and the same body sniffed from its temp file
+        // (which reads that much) must get the same answer, whatever brands a long ftyp box lists further on.
+        header = header[..Math.Min(header.Length, HeaderLength)];
         if (header.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
             return ImageFormat.Jpeg;
         if (header.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]))

@@ -85,6 +85,16 @@ internal sealed class SqliteDatabase(string connectionString) : SqlDatabase(new 
         """,
     ];
 
+    /// <summary>
+    /// Drops pooled connections: after the file was deleted, replaced or restored they still hold the old one (or an
+    /// empty file created in its place), and the store would never see the database come back.
+    /// </summary>
+    public override void ClearPool()
+    {
+        using var connection = new SqliteConnection(Configure(connectionString));
+        SqliteConnection.ClearPool(connection);
+    }
+
     private static string Configure(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);

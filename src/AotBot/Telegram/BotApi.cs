@@ -6,13 +6,16 @@ namespace AotBot.Telegram;
 
 /// <summary>
 /// The one way out to Telegram. This layer owns 429 handling (the client runs with <c>RetryThreshold = 0</c>):
-/// a 429 waits <c>retry_after</c> and resends, a 5xx or network failure is retried with a short backoff, messages are
-/// paced per chat, per group and overall, and "blocked by the user" becomes <see cref="ChatClosedException"/>.
+/// a 429 waits <c>retry_after</c> and resends, a 5xx or network failure is retried with an exponential backoff, messages
+/// are paced per chat, per group and overall, and "blocked by the user" becomes <see cref="ChatClosedException"/>.
+/// A call keeps trying for up to <see cref="MaxRetryWait"/> of waiting, so a minute of Telegram outage or a 429 flood
+/// on a chat delays its replies rather than losing them.
 /// </summary>
 internal sealed class BotApi(ITelegramBotClient client, Pacer pacer, TimeProvider time, ILogger<BotApi> logger)
 {
-    internal const int MaxAttempts = 5;
-    private const int MaxTransientAttempts = 3;
+    /// <summary>The most one call waits in total (retry_after and backoff) before its failure is final.</summary>
+    internal static readonly TimeSpan MaxRetryWait = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     /// <summary>Sends a message (or album of <paramref name="weight"/> items) to <paramref name="chatId"/>, paced.</summary>
     public Task<T> SendAsync<T>(long chatId, string method, Func<ITelegramBotClient, CancellationToken, Task<T>> send,
@@ -43,31 +46,41 @@ internal sealed class BotApi(ITelegramBotClient client, Pacer pacer, TimeProvide
     private async Task<T> RunAsync<T>(long? chatId, string method, Func<ITelegramBotClient, CancellationToken, Task<T>> send,
         bool paced, int weight, CancellationToken cancellationToken)
     {
+        var waited = TimeSpan.Zero;
+        var transientFailures = 0;
         for (var attempt = 1; ; attempt++)
         {
             if (paced) await pacer.WaitAsync(chatId!.Value, weight, cancellationToken);
+            TimeSpan delay;
             try
             {
                 return await send(client, cancellationToken);
             }
-            catch (ApiRequestException ex) when (ex.ErrorCode == 429 && attempt < MaxAttempts)
+            catch (ApiRequestException ex) when (ex.ErrorCode == 429 && RetryAfter(ex) is var retryAfter && waited + retryAfter <= MaxRetryWait)
             {
-                var seconds = Math.Max(1, ex.Parameters?.RetryAfter ?? 1);
-                logger.TooManyRequests(method, seconds, attempt);
-                await Task.Delay(TimeSpan.FromSeconds(seconds), time, cancellationToken);
+                delay = retryAfter;
+                logger.TooManyRequests(method, (int)delay.TotalSeconds, attempt);
             }
             catch (ApiRequestException ex) when (ex.ErrorCode == 403 && chatId is { } id && IsClosedChat(ex.Message))
             {
                 throw new ChatClosedException(id, ex.Message, ex);
             }
-            catch (RequestException ex) when (IsTransient(ex) && attempt < MaxTransientAttempts && !cancellationToken.IsCancellationRequested)
+            catch (RequestException ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested
+                && Backoff(transientFailures + 1) is var backoff && waited + backoff <= MaxRetryWait)
             {
-                var delay = TimeSpan.FromSeconds(attempt);
+                transientFailures++;
+                delay = backoff;
                 logger.SendRetry(method, ex.Message, attempt, delay.TotalSeconds);
-                await Task.Delay(delay, time, cancellationToken);
             }
+            waited += delay;
+            await Task.Delay(delay, time, cancellationToken);
         }
     }
+
+    private static TimeSpan RetryAfter(ApiRequestException ex) => TimeSpan.FromSeconds(Math.Max(1, ex.Parameters?.RetryAfter ?? 1));
+
+    // 1, 2, 4, 8, 16, 30, 30 s...: a minute's outage is ridden out in six retries.
+    private static TimeSpan Backoff(int failures) => TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, failures - 1)));
 
     // 5xx from Telegram's front or a network failure: the request most likely did not reach the Bot API.
     private static bool IsTransient(RequestException ex) => ex switch

@@ -18,8 +18,11 @@ internal static class Captions
     {
         var head = $"<b>{Escape(Cut(botTag, MaxNameLength))}</b>";
         if (!string.IsNullOrEmpty(preview)) head += " " + Escape(Cut(preview, MaxNameLength));
-        return head + "\n" + Escape(Cut(link.ToString(), MaxLinkLength));
+        return head + "\n" + Link(link);
     }
+
+    /// <summary>A link as message text: escaped and cut to a budget, so a 4000-character link cannot push a message past Telegram's limit.</summary>
+    public static string Link(Uri link) => Escape(Cut(link.ToString(), MaxLinkLength));
 
     /// <summary>The bot tag alone, bold (music captions).</summary>
     public static string Tag(string botTag) => $"<b>{Escape(Cut(botTag, MaxNameLength))}</b>";
@@ -29,7 +32,7 @@ internal static class Captions
     {
         var name = Cut(string.Join(' ', new[] { user.FirstName, user.LastName }.Where(n => !string.IsNullOrEmpty(n))), MaxNameLength);
         var who = user.Username is { Length: > 0 } username ? $"@{Escape(username)}, {user.Id}" : user.Id.ToString();
-        return $"User: {Escape(name)} ({who})\nLink: {Escape(Cut(link.ToString(), MaxLinkLength))}";
+        return $"User: {Escape(name)} ({who})\nLink: {Link(link)}";
     }
 
     /// <summary>Escapes text for Telegram's HTML parse mode (only &amp;, &lt;, &gt; and &quot; need it).</summary>

@@ -12,6 +12,6 @@ internal sealed class ErrorMessages(ErrorMap errors, Localizer texts, IOptions<L
 
     public string Text(string language, string key, Uri? link = null) =>
         texts.Text(language, key,
-            ("link", link is null ? "" : Captions.Escape(link.ToString())),
+            ("link", link is null ? "" : Captions.Link(link)),
             ("limit", limits.Value.MaxJobsPerUser.ToString(CultureInfo.InvariantCulture)));
 }

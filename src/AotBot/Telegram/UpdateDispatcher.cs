@@ -76,13 +76,13 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
             }
             fresh++;
             metrics.UpdateReceived();
-            if (incoming.Update is { } update)
+            if (incoming.Update is { } update && LaneOf(update) is { } lane)
             {
-                Enqueue(LaneOf(update), incoming.Id, update);
+                Enqueue(lane, incoming.Id, update);
             }
             else
             {
-                logger.UpdateUnreadable(incoming.Id, incoming.Error ?? "no error text");
+                logger.UpdateUnreadable(incoming.Id, incoming.Error ?? "no chat or user to answer");
                 metrics.UpdateFailed();
                 await FinishAsync(incoming.Id, markHandled: true);
             }
@@ -232,14 +232,18 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
 
     private long Offset() => _inProgress.Count > 0 ? _inProgress.Min : _next;
 
-    /// <summary>The chat whose order an update belongs to; inline updates follow their user.</summary>
-    internal static long LaneOf(Update update) => update switch
+    /// <summary>
+    /// The chat whose order an update belongs to; inline updates follow their user. Null when the update lacks the
+    /// chat or user it needs: Telegram.Bot reads such JSON without complaint, and a null there must not take down the
+    /// dispatch of the batch or leave the update in progress for ever (the offset would never move past it).
+    /// </summary>
+    internal static long? LaneOf(Update update) => update switch
     {
-        { Message: { } message } => message.Chat.Id,
-        { CallbackQuery: { } query } => query.Message?.Chat.Id ?? query.From.Id,
-        { InlineQuery: { } query } => query.From.Id,
-        { ChosenInlineResult: { } chosen } => chosen.From.Id,
-        { MyChatMember: { } member } => member.Chat.Id,
+        { Message: { } message } => message.Chat?.Id,
+        { CallbackQuery: { } query } => query.Message?.Chat?.Id ?? query.From?.Id,
+        { InlineQuery: { } query } => query.From?.Id,
+        { ChosenInlineResult: { } chosen } => chosen.From?.Id,
+        { MyChatMember: { } member } => member.Chat?.Id,
         _ => 0,
     };
 

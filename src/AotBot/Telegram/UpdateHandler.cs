@@ -21,6 +21,7 @@ internal sealed class UpdateHandler(
     LinkFinder links,
     LinkJobs jobs,
     InlineFlow inline,
+    ErrorMessages errors,
     IOptions<TelegramOptions> options,
     TimeProvider time,
     ILogger<UpdateHandler> logger) : IUpdateHandler
@@ -50,7 +51,7 @@ internal sealed class UpdateHandler(
 
         var settings = await store.GetChatSettingsAsync(message.Chat.Id, cancellationToken);
         var request = ChatRequest.For(message, user, texts.LanguageFor(settings.Language, user.LanguageCode), settings.FileMode);
-        if (command is { } known && await OnCommandAsync(known, message, request, settings, cancellationToken)) return Handled.Done;
+        if (command is { } known && await TryCommandAsync(known, message, request, settings, cancellationToken)) return Handled.Done;
 
         if (found.Count > 0)
         {
@@ -61,6 +62,24 @@ internal sealed class UpdateHandler(
         if (request.IsPrivate)
             await api.SendTextAsync(request, texts.Text(request.Language, HasAnyLink(message) ? "link_error" : "send_link_prompt"), cancellationToken);
         return Handled.Done;
+    }
+
+    /// <summary>
+    /// <see cref="OnCommandAsync"/>, answering with the error text when the database cannot save a setting or give
+    /// statistics: the user learns the command did not take instead of hearing nothing (the store logs the outage).
+    /// </summary>
+    private async Task<bool> TryCommandAsync(ChatCommand command, Message message, ChatRequest request, ChatSettings settings,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OnCommandAsync(command, message, request, settings, cancellationToken);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            await api.SendTextAsync(request, errors.Text(request.Language, errors.KeyFor(ex)), cancellationToken);
+            return true;
+        }
     }
 
     /// <summary>Runs a known command; false for other commands, which are read as text.</summary>
@@ -132,10 +151,17 @@ internal sealed class UpdateHandler(
         }
         else
         {
-            await store.SaveChatSettingsAsync(settings with { Language = language }, cancellationToken);
-            answer = texts.Text(language, "lang_changed");
-            await api.TryCallAsync("editMessageText", (client, token) =>
-                client.EditMessageText(message.Chat.Id, message.MessageId, answer, cancellationToken: token), cancellationToken);
+            try
+            {
+                await store.SaveChatSettingsAsync(settings with { Language = language }, cancellationToken);
+                answer = texts.Text(language, "lang_changed");
+                await api.TryCallAsync("editMessageText", (client, token) =>
+                    client.EditMessageText(message.Chat.Id, message.MessageId, answer, cancellationToken: token), cancellationToken);
+            }
+            catch (StorageUnavailableException ex)
+            {
+                answer = errors.Text(texts.LanguageFor(settings.Language, query.From.LanguageCode), errors.KeyFor(ex));
+            }
         }
         await api.TryCallAsync("answerCallbackQuery", (client, token) => client.AnswerCallbackQuery(query.Id, answer, cancellationToken: token), cancellationToken);
     }

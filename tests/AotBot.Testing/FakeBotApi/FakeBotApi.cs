@@ -29,6 +29,9 @@ public sealed class FakeBotApi : IAsyncDisposable
     private readonly List<BotApiCall> _calls = [];
     private readonly List<(long Id, string Json)> _updates = [];
     private readonly Dictionary<string, Queue<BotApiFault>> _faults = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, Queue<BotApiFault>> _chatFaults = [];
+    private BotApiOutage? _outage;
+    private TaskCompletionSource _outageOver = NewSignal();
     private readonly ConcurrentDictionary<(long Chat, long User), string> _members = new();
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _changed = NewSignal();
@@ -114,7 +117,8 @@ public sealed class FakeBotApi : IAsyncDisposable
                 var trimmed = updateBodies[i].Trim();
                 if (!trimmed.StartsWith('{')) throw new ArgumentException("An update body is a JSON object.", nameof(updateBodies));
                 ids[i] = ++_nextUpdateId;
-                _updates.Add((ids[i], $"{{\"update_id\":{ids[i]}," + trimmed[1..]));
+                var rest = trimmed[1..].TrimStart();
+                _updates.Add((ids[i], $"{{\"update_id\":{ids[i]}" + (rest.StartsWith('}') ? "" : ",") + rest));
             }
             Signal();
             return ids;
@@ -128,6 +132,38 @@ public sealed class FakeBotApi : IAsyncDisposable
         {
             if (!_faults.TryGetValue(method, out var queue)) _faults[method] = queue = new Queue<BotApiFault>();
             for (var i = 0; i < times; i++) queue.Enqueue(fault);
+        }
+    }
+
+    /// <summary>The next <paramref name="times"/> calls of any method for <paramref name="chatId"/> get <paramref name="fault"/>.</summary>
+    public void FailChat(long chatId, BotApiFault fault, int times = 1)
+    {
+        lock (_gate)
+        {
+            if (!_chatFaults.TryGetValue(chatId, out var queue)) _chatFaults[chatId] = queue = new Queue<BotApiFault>();
+            for (var i = 0; i < times; i++) queue.Enqueue(fault);
+        }
+    }
+
+    /// <summary>Until <see cref="EndOutage"/>, every call (getUpdates included) fails the way <paramref name="outage"/> says.</summary>
+    public void BeginOutage(BotApiOutage outage)
+    {
+        lock (_gate)
+        {
+            _outage = outage;
+            _outageOver = NewSignal();
+            Signal();
+        }
+    }
+
+    /// <summary>Ends the outage: calls held by a <see cref="BotApiOutage.GatewayTimeout"/> get their 504 now.</summary>
+    public void EndOutage()
+    {
+        lock (_gate)
+        {
+            _outage = null;
+            _outageOver.TrySetResult();
+            Signal();
         }
     }
 
@@ -194,11 +230,23 @@ public sealed class FakeBotApi : IAsyncDisposable
         var (fields, files) = await ReadParametersAsync(context.Request);
 
         BotApiFault? fault = null;
+        BotApiOutage? outage;
+        Task outageOver;
         lock (_gate)
         {
-            if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var next)) fault = next;
+            outage = _outage;
+            outageOver = _outageOver.Task;
+            if (outage is not null) fault = null;
+            else if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var next)) fault = next;
+            else if (ChatIdOf(fields) is { } chat && _chatFaults.TryGetValue(chat, out var chatQueue) && chatQueue.TryDequeue(out var forChat)) fault = forChat;
         }
         var sequence = Interlocked.Increment(ref _sequence);
+        if (outage is { } down)
+        {
+            await OutageAsync(context, new BotApiCall(sequence, method, fields, files, down == BotApiOutage.BadGateway ? 502 : 504, DateTimeOffset.UtcNow), down, outageOver);
+            return;
+        }
+        fault ??= method == "getUpdates" ? null : BotApiLimits.Check(fields);
         if (fault is not null)
         {
             Record(new BotApiCall(sequence, method, fields, files, fault.Status, DateTimeOffset.UtcNow));
@@ -211,7 +259,15 @@ public sealed class FakeBotApi : IAsyncDisposable
         {
             // Recorded when it arrives: a test waits for the bot to be polling, not for the poll to end.
             Record(new BotApiCall(sequence, method, fields, files, 200, DateTimeOffset.UtcNow));
-            result = await GetUpdatesAsync(fields, context.RequestAborted);
+            if (await GetUpdatesAsync(fields, context.RequestAborted) is not { } updates)
+            {
+                // An outage began while the poll waited: it fails like any call made now.
+                Task over;
+                lock (_gate) (outage, over) = (_outage, _outageOver.Task);
+                await OutageAsync(context, null, outage ?? BotApiOutage.BadGateway, over);
+                return;
+            }
+            result = updates;
         }
         else
         {
@@ -221,6 +277,31 @@ public sealed class FakeBotApi : IAsyncDisposable
         }
         await ReplyAsync(context, 200, "{\"ok\":true,\"result\":" + result + "}");
     }
+
+    private async Task OutageAsync(HttpContext context, BotApiCall? call, BotApiOutage outage, Task over)
+    {
+        if (call is not null) Record(call);
+        if (outage == BotApiOutage.BadGateway)
+        {
+            var bad = BotApiFault.BadGateway();
+            await ReplyAsync(context, bad.Status, bad.Body, bad.ContentType);
+            return;
+        }
+        // A front that lost its backend: nothing until the client gives up, or a 504 once the outage ends.
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        try
+        {
+            await over.WaitAsync(gone.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        await ReplyAsync(context, 504, "<html><body><h1>504 Gateway Time-out</h1></body></html>", "text/html");
+    }
+
+    private static long? ChatIdOf(Dictionary<string, string> fields) =>
+        fields.TryGetValue("chat_id", out var value) && long.TryParse(value, out var id) ? id : null;
 
     private static async Task<(Dictionary<string, string>, Dictionary<string, UploadedFile>)> ReadParametersAsync(HttpRequest request)
     {
@@ -251,7 +332,8 @@ public sealed class FakeBotApi : IAsyncDisposable
         return (fields, files);
     }
 
-    private async Task<string> GetUpdatesAsync(Dictionary<string, string> fields, CancellationToken aborted)
+    /// <summary>The updates to answer, or null when an outage began while waiting.</summary>
+    private async Task<string?> GetUpdatesAsync(Dictionary<string, string> fields, CancellationToken aborted)
     {
         var offset = fields.TryGetValue("offset", out var o) && long.TryParse(o, out var parsed) ? parsed : 0;
         var timeout = fields.TryGetValue("timeout", out var t) && int.TryParse(t, out var seconds) ? seconds : 0;
@@ -270,6 +352,7 @@ public sealed class FakeBotApi : IAsyncDisposable
                     ConfirmedOffset = offset;
                     Signal();
                 }
+                if (_outage is not null) return null;
                 var pending = _updates.Where(u => u.Id >= offset).Take(limit).Select(u => u.Json).ToList();
                 if (pending.Count > 0 || waiting.IsCancellationRequested) return "[" + string.Join(",", pending) + "]";
                 changed = _changed.Task;

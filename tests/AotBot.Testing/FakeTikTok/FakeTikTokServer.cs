@@ -55,6 +55,9 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> _log = new();
     private LocalKestrel? _server;
     private int _blockedPagesLeft;
+    private int _heldMedia;
+    private readonly Lock _gateLock = new();
+    private TaskCompletionSource _mediaGate = OpenGate();
     private int _pageRequests, _cdnRequests, _fallbackRequests, _shortLinkRequests, _refusedCdnRequests;
 
     private FakeTikTokServer()
@@ -151,6 +154,27 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     {
         Block = block;
         Volatile.Write(ref _blockedPagesLeft, count);
+    }
+
+    /// <summary>Media requests waiting at the gate of <see cref="HoldMedia"/>, half their body sent.</summary>
+    public int HeldMediaRequests => Volatile.Read(ref _heldMedia);
+
+    /// <summary>
+    /// From now on, media answers (video, images, music, covers) send their headers and half their body, then wait
+    /// until <see cref="ReleaseMedia"/>: a slow CDN, for catching the bot mid-download.
+    /// </summary>
+    public void HoldMedia()
+    {
+        lock (_gateLock)
+        {
+            if (_mediaGate.Task.IsCompleted) _mediaGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Lets held media answers finish, and later ones go through at once.</summary>
+    public void ReleaseMedia()
+    {
+        lock (_gateLock) _mediaGate.TrySetResult();
     }
 
     /// <summary>Zeroes every counter and the request log (the catalogue stays).</summary>
@@ -336,11 +360,37 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private static Task BytesAsync(HttpContext context, string contentType, byte[] bytes)
+    private async Task BytesAsync(HttpContext context, string contentType, byte[] bytes)
     {
         context.Response.ContentType = contentType;
         context.Response.ContentLength = bytes.Length;
-        return context.Response.Body.WriteAsync(bytes).AsTask();
+        Task gate;
+        lock (_gateLock) gate = _mediaGate.Task;
+        if (gate.IsCompleted)
+        {
+            await context.Response.Body.WriteAsync(bytes);
+            return;
+        }
+        var half = bytes.Length / 2;
+        await context.Response.Body.WriteAsync(bytes.AsMemory(0, half));
+        await context.Response.Body.FlushAsync();
+        Interlocked.Increment(ref _heldMedia);
+        try
+        {
+            await gate.WaitAsync(context.RequestAborted);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _heldMedia);
+        }
+        await context.Response.Body.WriteAsync(bytes.AsMemory(half));
+    }
+
+    private static TaskCompletionSource OpenGate()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
     }
 
     private static Task NotFoundAsync(HttpContext context)

@@ -99,6 +99,30 @@ public sealed class AddressGuardSpecs
     }
 
     [Fact]
+    public async Task I_get_another_port_of_an_override_targets_host_refused()
+    {
+        // Arrange: the override trusts 127.0.0.1 on the fake's port, not every service of 127.0.0.1
+        await using var trusted = FaultServer.Start();
+        trusted.Map("/p", FaultReply.Text("ok"));
+        await using var intranet = FaultServer.Start();
+        intranet.Map("/secret", FaultReply.Text("secret"));
+        var (time, logs) = HttpTestData.Clock();
+        await using var http = HttpTestData.Layer(time, logs,
+            ("Http:AllowPrivateNetworks", "false"),
+            ("Http:HostOverrides:www.tiktok.com", trusted.BaseUrl.ToString()));
+
+        // Act
+        var refused = await Assert.ThrowsAsync<HttpFetchException>(() =>
+            http.WebClient.GetPageAsync(intranet.Url("/secret"), DownloadContext.Plain(), CancellationToken.None));
+        var page = await http.WebClient.GetPageAsync(new Uri("https://www.tiktok.com/p"), DownloadContext.Plain(), CancellationToken.None);
+
+        // Assert
+        Assert.Contains("loopback, private or reserved", refused.Message);
+        Assert.Empty(intranet.Requests);
+        Assert.Equal("ok", page.Body);
+    }
+
+    [Fact]
     public async Task I_get_a_redirect_to_a_private_address_refused_on_its_hop()
     {
         // Arrange

@@ -141,6 +141,30 @@ public sealed class DownloadSpecs
         Assert.Equal(3, server.RequestsTo("/c.mp4").Count);
     }
 
+    [Theory]
+    [InlineData("text/html; charset=utf-8", "<!DOCTYPE html><html><body>Verify you are human</body></html>")]
+    [InlineData("video/mp4", "\r\n  <html><head><title>Access Denied</title></head></html>")]
+    [InlineData("application/json", "{\"error\":\"link expired\"}")]
+    public async Task I_get_a_web_page_answered_instead_of_media_refused_and_the_next_url_tried(string contentType, string body)
+    {
+        // Arrange
+        await using var server = FaultServer.Start();
+        server.Map("/a.mp4", FaultReply.Text(body, contentType: contentType)).Map("/b.mp4", FaultReply.Bytes(10_000));
+        var (time, logs) = HttpTestData.Clock();
+        await using var http = HttpTestData.Layer(time, logs);
+
+        // Act
+        var refused = await Assert.ThrowsAsync<NetworkException>(() => http.Downloader.DownloadAsync(
+            new MediaFile([server.Url("/a.mp4")]), DownloadContext.Plain(), CancellationToken.None));
+        await using var file = await http.Downloader.DownloadAsync(
+            new MediaFile([server.Url("/a.mp4"), server.Url("/b.mp4")]), DownloadContext.Plain(), CancellationToken.None);
+
+        // Assert
+        Assert.Contains("instead of media", refused.Message);
+        Assert.Equal(2, server.RequestsTo("/a.mp4").Count);
+        await DownloadedFileAssert.HoldsPattern(file, 10_000);
+    }
+
     [Fact]
     public async Task I_can_download_several_files_in_order_and_learn_which_one_failed()
     {

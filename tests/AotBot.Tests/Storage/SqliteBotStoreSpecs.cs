@@ -19,11 +19,7 @@ public sealed class SqliteBotStoreSpecs : BotStoreSpecs
 
     protected override async Task TakeDatabaseAwayAsync()
     {
-        _locker = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await _locker.OpenAsync();
-        await using var begin = _locker.CreateCommand();
-        begin.CommandText = "BEGIN EXCLUSIVE";
-        await begin.ExecuteNonQueryAsync();
+        _locker = await SqliteWriteLock.TakeAsync(DatabasePath);
     }
 
     protected override async Task BringDatabaseBackAsync()

@@ -8,18 +8,11 @@ public sealed class BotApiSpecs
 {
     private const long User = 6401;
 
-    private static async Task<(BotHarness Bot, FakeTimeProvider Time)> StartWithFakeTimeAsync()
-    {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var bot = await BotHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(time));
-        return (bot, time);
-    }
-
     [Fact]
     public async Task I_get_my_answer_after_Telegram_says_429_once_the_retry_after_has_passed()
     {
         // Arrange
-        var (bot, time) = await StartWithFakeTimeAsync();
+        var (bot, time) = await BotHarness.StartWithFakeTimeAsync();
         await using var _ = bot;
         bot.Api.FailNext("sendMessage", BotApiFault.TooManyRequests(retryAfter: 3));
 
@@ -39,7 +32,7 @@ public sealed class BotApiSpecs
     public async Task I_get_my_answer_after_a_502_from_Telegrams_front()
     {
         // Arrange
-        var (bot, time) = await StartWithFakeTimeAsync();
+        var (bot, time) = await BotHarness.StartWithFakeTimeAsync();
         await using var _ = bot;
         bot.Api.FailNext("sendMessage", BotApiFault.BadGateway());
 
@@ -75,7 +68,7 @@ public sealed class BotApiSpecs
     public async Task On_shutdown_an_answer_in_progress_is_still_sent()
     {
         // Arrange
-        var (bot, time) = await StartWithFakeTimeAsync();
+        var (bot, time) = await BotHarness.StartWithFakeTimeAsync();
         await using var _ = bot;
         bot.Api.FailNext("sendMessage", BotApiFault.TooManyRequests(retryAfter: 2));
         bot.Api.Enqueue(bot.Updates.Text(User, User, "/start"));

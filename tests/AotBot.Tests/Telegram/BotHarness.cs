@@ -65,6 +65,25 @@ internal sealed class BotHarness : IAsyncDisposable
         return new BotHarness(api, host, logs, ownsApi, folder);
     }
 
+    /// <summary>The harness on a <see cref="FakeTimeProvider"/> that the test moves by hand.</summary>
+    public static async Task<(BotHarness Bot, FakeTimeProvider Time)> StartWithFakeTimeAsync(IEnumerable<string>? settings = null)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var bot = await StartAsync(settings, services: s => s.AddSingleton<TimeProvider>(time));
+        return (bot, time);
+    }
+
+    /// <summary>Waits (real time, polling) until <paramref name="condition"/> holds; <paramref name="what"/> names it in the timeout.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen in time.");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>
     /// Moves fake time forward a step at a time (letting the bot react between steps) until <paramref name="done"/>;
     /// returns how far it moved. The bot's timers start at moments the test cannot see, so one big jump could land early.
