@@ -84,6 +84,8 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
     {
         try
         {
+            if (HeifReferences.Problem(input.Span) is { } problem)
+                throw new ImageConversionException(problem);
             using var pin = input.Pin();
             using var context = HeifContext.Read((byte*)pin.Pointer, input.Length, MaxSide, TileThreads());
             using var handle = context.GetPrimaryImageHandle();

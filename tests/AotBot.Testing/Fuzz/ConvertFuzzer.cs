@@ -21,8 +21,8 @@ public sealed record FuzzOptions
     /// <summary>The child's start-up, allowed on top of <see cref="HangLimit"/> before its first input.</summary>
     public TimeSpan StartupAllowance { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Imaging:MaxPixels of the child: what it may decode, so what its memory may reach.</summary>
-    public int MaxPixels { get; init; } = 4_000_000;
+    /// <summary>Imaging:MaxPixels of the child: what it may decode, so what its memory may reach (5 MP lets the 4.6 MP seed decode).</summary>
+    public int MaxPixels { get; init; } = 5_000_000;
 
     /// <summary>Stop generating inputs after this long (the runs in progress finish).</summary>
     public TimeSpan? TimeBudget { get; init; }
@@ -38,7 +38,8 @@ public sealed record FuzzFinding(string Kind, FuzzInput Input, string Detail, st
 
 public sealed record FuzzReport(
     int Iterations, int Converted, int Failed, IReadOnlyList<FuzzFinding> Findings, long PeakRssKb, TimeSpan SlowestInput,
-    TimeSpan Elapsed, int ChildRuns, IReadOnlyDictionary<string, int> FailureKinds, IReadOnlyDictionary<string, string> FailureExamples)
+    TimeSpan Elapsed, int ChildRuns, IReadOnlyDictionary<string, int> FailureKinds, IReadOnlyDictionary<string, string> FailureExamples,
+    IReadOnlyDictionary<string, string?> Outcomes)
 {
     public string Summary() =>
         $"{Iterations} inputs in {Elapsed.TotalSeconds:0.0} s ({ChildRuns} child runs): {Converted} converted, {Failed} refused, " +
@@ -62,11 +63,13 @@ public static partial class ConvertFuzzer
     /// <summary>Runs saved inputs as they are (the crashers kept as regression files).</summary>
     public static Task<FuzzReport> ReplayAsync(IReadOnlyList<(string Name, byte[] Bytes)> files, FuzzOptions options,
         CancellationToken cancellationToken = default) =>
-        RunAsync(i => new FuzzInput(i, files[i].Name, files[i].Bytes, ["as saved"]), options with { Iterations = files.Count }, cancellationToken);
+        RunAsync(i => new FuzzInput(i, files[i].Name, files[i].Bytes, ["as saved"]), options with { Iterations = files.Count }, cancellationToken,
+            keepOutcomes: true);
 
-    private static async Task<FuzzReport> RunAsync(Func<int, FuzzInput> inputs, FuzzOptions options, CancellationToken cancellationToken)
+    private static async Task<FuzzReport> RunAsync(Func<int, FuzzInput> inputs, FuzzOptions options, CancellationToken cancellationToken,
+        bool keepOutcomes = false)
     {
-        var state = new RunState(options);
+        var state = new RunState(options) { KeepOutcomes = keepOutcomes };
         var watch = Stopwatch.StartNew();
         var work = Directory.CreateTempSubdirectory("aotbot-fuzz-");
         try
@@ -78,13 +81,13 @@ public static partial class ConvertFuzzer
                 var count = Math.Min(options.BatchSize, options.Iterations - iteration);
                 var batch = Enumerable.Range(iteration, count).Select(inputs).ToList();
                 iteration += count;
-                await RunBatchAsync(batch, state, work.FullName, cancellationToken);
+                await RunBatchAsync(batch, state, work.FullName, cancellationToken).ConfigureAwait(false);
                 options.Progress?.Invoke($"{iteration} inputs, {state.Findings.Count} findings, {watch.Elapsed.TotalSeconds:0} s");
             }
             return new FuzzReport(state.Converted + state.Failed, state.Converted, state.Failed, [.. state.Findings], state.PeakRssKb,
                 state.Slowest, watch.Elapsed, state.ChildRuns,
                 state.FailureKinds.OrderByDescending(k => k.Value).ToDictionary(k => k.Key, k => k.Value),
-                new Dictionary<string, string>(state.FailureExamples));
+                new Dictionary<string, string>(state.FailureExamples), new Dictionary<string, string?>(state.Outcomes));
         }
         finally
         {
@@ -98,6 +101,9 @@ public static partial class ConvertFuzzer
         public List<FuzzFinding> Findings { get; } = [];
         public ConcurrentDictionary<string, int> FailureKinds { get; } = new();
         public ConcurrentDictionary<string, string> FailureExamples { get; } = new();
+        public bool KeepOutcomes { get; init; }
+        /// <summary>Each input's refusal (null: converted), by seed name; kept for replays only.</summary>
+        public Dictionary<string, string?> Outcomes { get; } = [];
         public int Converted;
         public int Failed;
         public int ChildRuns;
@@ -110,7 +116,7 @@ public static partial class ConvertFuzzer
         var remaining = batch;
         while (remaining.Count > 0)
         {
-            var run = await RunChildAsync(remaining, state, work, cancellationToken);
+            var run = await RunChildAsync(remaining, state, work, cancellationToken).ConfigureAwait(false);
             Record(run, state);
             var unanswered = remaining.Where(input => !run.Answers.ContainsKey(input.Iteration)).ToList();
             if (run.Completed || unanswered.Count == 0) return;
@@ -120,7 +126,7 @@ public static partial class ConvertFuzzer
             var blamed = false;
             foreach (var suspect in suspects)
             {
-                var alone = await RunChildAsync([suspect], state, work, cancellationToken);
+                var alone = await RunChildAsync([suspect], state, work, cancellationToken).ConfigureAwait(false);
                 Record(alone, state);
                 if (alone.Completed) continue;
                 blamed = true;
@@ -141,6 +147,7 @@ public static partial class ConvertFuzzer
         state.PeakRssKb = Math.Max(state.PeakRssKb, run.PeakRssKb);
         foreach (var (_, answer) in run.Answers)
         {
+            if (state.KeepOutcomes) state.Outcomes[answer.Input.Seed] = answer.Failure;
             if (answer.Took > state.Slowest) state.Slowest = answer.Took;
             if (answer.Failure is null)
             {
@@ -193,7 +200,7 @@ public static partial class ConvertFuzzer
         foreach (var input in inputs)
         {
             var path = Path.Combine(folder, $"{input.Iteration:D7}{Extension}");
-            await File.WriteAllBytesAsync(path, input.Bytes, cancellationToken);
+            await File.WriteAllBytesAsync(path, input.Bytes, cancellationToken).ConfigureAwait(false);
             paths[path] = input;
         }
         var start = new ProcessStartInfo(options.Binary)
@@ -260,9 +267,9 @@ public static partial class ConvertFuzzer
                 process.Kill(entireProcessTree: true);
                 break;
             }
-            await Task.WhenAny(exited, Task.Delay(25, cancellationToken));
+            await Task.WhenAny(exited, Task.Delay(25, cancellationToken)).ConfigureAwait(false);
         }
-        await process.WaitForExitAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         // The last lines may still be on their way from the output reader.
         process.WaitForExit();
         Directory.Delete(folder, recursive: true);
