@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds libheif and libde265 decode-only for one runtime identifier:
-#   static libheif.a + libde265.a  for the Native AOT link (no shared library ships), and
-#   shared libheif.so              (libde265 inside) so JIT builds and tests can [LibraryImport("heif")].
+# Builds libheif with its HEVC (libde265) and AV1 (dav1d) decoders, decode-only, for one runtime identifier:
+#   static libheif.a + libde265.a + libdav1d.a  for the Native AOT link (no shared library ships), and
+#   shared libheif.so (decoders inside)         so JIT builds and tests can [LibraryImport("heif")].
 # Usage: native/build.sh [linux-x64|linux-arm64]
 # Sources are Debian bookworm's source packages pinned in native/versions (sha256-checked), with Debian's patches
 # and then ours from native/patches/.
@@ -44,7 +44,8 @@ link_output() {
 if [ -f "$DEST/BUILDINFO" ]; then link_output; exit 0; fi
 
 # --- prerequisites -----------------------------------------------------------------------------------------
-APT_PACKAGES=(cmake ninja-build g++ patch xz-utils)
+APT_PACKAGES=(cmake ninja-build g++ patch xz-utils meson)
+[ "$RID" = linux-x64 ] && APT_PACKAGES+=(nasm)
 [ -n "$CROSS" ] && APT_PACKAGES+=(crossbuild-essential-arm64)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -176,8 +177,12 @@ CMAKE_COMMON=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_POSITION_INDEPENDENT_C
   -DCMAKE_INSTALL_PREFIX="$STAGE" -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_PREFIX_PATH="$STAGE"
   -DCMAKE_C_FLAGS="$CFLAGS_COMMON" -DCMAKE_CXX_FLAGS="$CFLAGS_COMMON")
 CXX=g++
+MESON_CROSS=()
 if [ -n "$CROSS" ]; then
   CXX=$CROSS-g++
+  printf '%s\n' "[binaries]" "c = '$CROSS-gcc'" "ar = '$CROSS-ar'" "strip = '$CROSS-strip'" \
+    "[host_machine]" "system = 'linux'" "cpu_family = 'aarch64'" "cpu = 'aarch64'" "endian = 'little'" >"$WORK/cross.meson"
+  MESON_CROSS=(--cross-file "$WORK/cross.meson")
   cat >"$WORK/toolchain.cmake" <<EOF
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
@@ -207,25 +212,36 @@ src=$(unpack libde265)
 cmake_build "$src" "$WORK/build-de265" \
   -DENABLE_SDL=OFF -DENABLE_ENCODER=OFF -DENABLE_DECODER=OFF
 
+log "building dav1d for $RID"
+src=$(unpack dav1d)
+# Both bit depths (10-bit AVIF exists); no tools, tests or logging; assembly on (nasm for x86-64).
+run meson setup "$WORK/build-dav1d" "$src" "${MESON_CROSS[@]}" --buildtype=release --default-library=static \
+  --prefix="$STAGE" --libdir=lib -Db_pic=true -Dc_args="$CFLAGS_COMMON" \
+  -Denable_tools=false -Denable_tests=false -Denable_examples=false -Dlogging=false -Dbitdepths=8,16
+run ninja -C "$WORK/build-dav1d" -j "$JOBS" install
+
 log "building libheif for $RID"
 src=$(unpack libheif)
 cmake_build "$src" "$WORK/build-heif" \
   -DENABLE_PLUGIN_LOADING=OFF -DWITH_EXAMPLES=OFF -DWITH_GDK_PIXBUF=OFF \
   -DWITH_LIBDE265=ON -DWITH_LIBDE265_PLUGIN=OFF \
   -DLIBDE265_INCLUDE_DIR="$STAGE/include" -DLIBDE265_LIBRARY="$STAGE/lib/libde265.a" \
-  -DWITH_X265=OFF -DWITH_DAV1D=OFF -DWITH_AOM_ENCODER=OFF -DWITH_AOM_DECODER=OFF -DWITH_SvtEnc=OFF -DWITH_RAV1E=OFF
+  -DWITH_DAV1D=ON -DWITH_DAV1D_PLUGIN=OFF \
+  -DDAV1D_INCLUDE_DIR="$STAGE/include" -DDAV1D_LIBRARY="$STAGE/lib/libdav1d.a" \
+  -DWITH_X265=OFF -DWITH_AOM_ENCODER=OFF -DWITH_AOM_DECODER=OFF -DWITH_SvtEnc=OFF -DWITH_RAV1E=OFF
 # (grep without -q reads all of nm's output: no SIGPIPE under pipefail)
 nm "$STAGE/lib/libheif.a" 2>/dev/null | grep get_decoder_plugin_libde265 >/dev/null || die "libheif was built without its libde265 decoder"
+nm "$STAGE/lib/libheif.a" 2>/dev/null | grep get_decoder_plugin_dav1d >/dev/null || die "libheif was built without its dav1d decoder"
 
 # The shared twin for JIT runs: libheif's API exported, the decoder's symbols kept private.
 log "linking libheif.so"
 run "$CXX" -shared -o "$STAGE/lib/libheif.so" -Wl,-soname,libheif.so \
-  -Wl,--whole-archive "$STAGE/lib/libheif.a" -Wl,--no-whole-archive "$STAGE/lib/libde265.a" \
-  -Wl,--exclude-libs,libde265.a -Wl,--gc-sections -Wl,--no-undefined -Wl,-z,relro,-z,now -pthread -s
+  -Wl,--whole-archive "$STAGE/lib/libheif.a" -Wl,--no-whole-archive "$STAGE/lib/libde265.a" "$STAGE/lib/libdav1d.a" \
+  -Wl,--exclude-libs,libde265.a:libdav1d.a -Wl,--gc-sections -Wl,--no-undefined -Wl,-z,relro,-z,now -pthread -ldl -s
 
 exported=$(nm -D --defined-only "$STAGE/lib/libheif.so" | awk '{ print $3 }')
 grep -qx heif_context_alloc <<<"$exported" || die "libheif.so exports no heif_context_alloc"
-! grep -q '^de265_' <<<"$exported" || die "libheif.so exports libde265 symbols"
+! grep -qE '^(de265|dav1d)_' <<<"$exported" || die "libheif.so exports its decoders' symbols"
 
 rm -rf "$STAGE/lib/pkgconfig" "$STAGE/lib/cmake"
 {
@@ -236,7 +252,7 @@ rm -rf "$STAGE/lib/pkgconfig" "$STAGE/lib/cmake"
   echo "cflags=$CFLAGS_COMMON"
   echo "compiler=$("$CXX" --version | head -1)"
   echo "seconds=$(($(date +%s) - started))"
-  (cd "$STAGE/lib" && ls -l libheif.a libde265.a libheif.so | awk '{ print "size " $9 "=" $5 }')
+  (cd "$STAGE/lib" && ls -l libheif.a libde265.a libdav1d.a libheif.so | awk '{ print "size " $9 "=" $5 }')
 } >"$STAGE/BUILDINFO"
 rm -rf "$DEST"
 mv "$STAGE" "$DEST"

@@ -13,6 +13,7 @@ internal sealed class ConversionPool : IAsyncDisposable, IDisposable
     private readonly Thread[] _threads;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _running;
+    private int _busy;
     private int _disposed;
 
     public ConversionPool(int workers, int queueLimit)
@@ -30,6 +31,9 @@ internal sealed class ConversionPool : IAsyncDisposable, IDisposable
     }
 
     public int Workers => _threads.Length;
+
+    /// <summary>Workers inside a job right now.</summary>
+    public int Busy => Volatile.Read(ref _busy);
 
     /// <summary>
     /// Runs <paramref name="work"/> on a worker. Cancellation is honoured while waiting to enqueue and while queued;
@@ -60,7 +64,9 @@ internal sealed class ConversionPool : IAsyncDisposable, IDisposable
             {
                 if (reader.TryRead(out var job))
                 {
+                    Interlocked.Increment(ref _busy);
                     job.Run();
+                    Interlocked.Decrement(ref _busy);
                     continue;
                 }
                 // A dedicated thread: blocking it while the queue is empty is its purpose.

@@ -22,6 +22,21 @@ public sealed class HeicConverterSpecs
     }
 
     [Fact]
+    public async Task I_can_convert_an_avif_through_the_static_av1_decoder()
+    {
+        // Act
+        var converted = await ConvertAsync(Bytes("quadrants.avif"));
+
+        // Assert
+        Assert.Equal((96, 64), (converted.Width, converted.Height));
+        using var bitmap = Decode(converted.Jpeg);
+        AssertColor(bitmap, 12, 8, Red);
+        AssertColor(bitmap, 84, 8, Green);
+        AssertColor(bitmap, 12, 56, Blue);
+        AssertColor(bitmap, 84, 56, White);
+    }
+
+    [Fact]
     public async Task I_get_a_baseline_4_2_0_jpeg_at_the_configured_quality()
     {
         // Act

@@ -17,6 +17,9 @@ heif-enc -q 90 -o quadrants.heic "$tmp/quadrants.png"
 # A 16-bit PNG becomes a 10-bit HEIC (heif-enc's default for deep input).
 quadrants -depth 16 "PNG48:$tmp/quadrants16.png"
 heif-enc -q 90 -o quadrants-10bit.heic "$tmp/quadrants16.png"
+# The same as AVIF (libaom). A 10-bit AVIF would be worth having, but heif-enc 1.15 with Debian's libaom 3.6 aborts
+# on one (write_color_config assertion).
+heif-enc -A -q 90 -o quadrants.avif "$tmp/quadrants.png"
 
 # 64x64 with alpha: left half opaque red, right half fully transparent, a half-transparent blue band across the bottom.
 "$IM" -size 64x64 xc:none -fill '#ff0000' -draw 'rectangle 0,0 31,63' -fill '#0000ff80' -draw 'rectangle 32,48 63,63' \
@@ -42,4 +45,4 @@ heif-enc -q 50 -o wide.heic "$tmp/wide.png"
 "$IM" -size 9600x480 xc:'#808080' -depth 8 "PNG24:$tmp/long.png"
 heif-enc -q 30 -o long.heic "$tmp/long.png"
 
-ls -l ./*.heic
+ls -l ./*.heic ./*.avif
