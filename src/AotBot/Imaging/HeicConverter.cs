@@ -56,7 +56,7 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
                 throw new ImageConversionException(format == ImageFormat.Unknown ? "Not an image format we know." : $"{format} images are not converted.");
             if (_libheifMissing is not null)
                 throw new ImageConversionException("libheif is not available: " + _libheifMissing);
-            var converted = await _pool.RunAsync(() => Convert(image), cancellationToken);
+            var converted = await _pool.RunAsync(() => ConvertAndTrim(image), cancellationToken);
             _logger.Converted(format, image.Length, converted.Width, converted.Height, converted.Jpeg.Length,
                 (long)_time.GetElapsedTime(started).TotalMilliseconds, converted.SendAsDocument);
             return converted;
@@ -65,6 +65,22 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
         {
             _logger.ConversionFailed(format, image.Length, ex.Message);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Convert"/>, then the decoder's freed working memory goes back to the system: glibc keeps it in the
+    /// worker's arena otherwise (about 37 MB per worker after a 12 MP image, measured), for as long as the bot idles.
+    /// </summary>
+    private ConvertedImage ConvertAndTrim(ReadOnlyMemory<byte> input)
+    {
+        try
+        {
+            return Convert(input);
+        }
+        finally
+        {
+            NativeHeap.Trim();
         }
     }
 
