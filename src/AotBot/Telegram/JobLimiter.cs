@@ -13,6 +13,7 @@ internal sealed class JobLimiter(IOptions<LimitsOptions> options, MemoryBudget m
 {
     private readonly ConcurrentDictionary<long, int> _perUser = new();
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentJobs, options.Value.MaxConcurrentJobs);
+    private int _running;
 
     public int MaxJobsPerUser => options.Value.MaxJobsPerUser;
 
@@ -27,12 +28,25 @@ internal sealed class JobLimiter(IOptions<LimitsOptions> options, MemoryBudget m
         }
     }
 
-    /// <summary>Waits for room in memory, then for one of the bot-wide slots.</summary>
+    /// <summary>
+    /// Waits for one of the bot-wide slots, then for room in memory as it is then: a job that queued for a slot
+    /// during a burst must not start on a measurement taken before the burst.
+    /// </summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
-        await memory.WaitForRoomAsync(cancellationToken);
         await _slots.WaitAsync(cancellationToken);
-        return new Slot(_slots);
+        try
+        {
+            // Running jobs are what can free memory; others waiting here free none.
+            await memory.WaitForRoomAsync(() => Volatile.Read(ref _running), cancellationToken);
+        }
+        catch
+        {
+            _slots.Release();
+            throw;
+        }
+        Interlocked.Increment(ref _running);
+        return new Slot(this);
     }
 
     public void Dispose() => _slots.Dispose();
@@ -60,13 +74,15 @@ internal sealed class JobLimiter(IOptions<LimitsOptions> options, MemoryBudget m
         }
     }
 
-    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    private sealed class Slot(JobLimiter limiter) : IDisposable
     {
         private int _released;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
+            if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            Interlocked.Decrement(ref limiter._running);
+            limiter._slots.Release();
         }
     }
 }
