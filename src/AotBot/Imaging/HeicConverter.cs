@@ -32,6 +32,7 @@ internal sealed class HeicConverter : IImageConverter, IAsyncDisposable, IDispos
         // thread decodes its tiles itself (0) instead of handing them to one extra thread.
         var share = Environment.ProcessorCount / workers;
         _tileThreads = share <= 1 ? 0 : share;
+        NativeHeap.KeepLargeBlocksOutOfTheHeap();
         _pool = new ConversionPool(workers, _options.QueueLimit);
         try
         {
