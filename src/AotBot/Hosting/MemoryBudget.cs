@@ -1,3 +1,4 @@
+using AotBot.Imaging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZLogger;
@@ -33,25 +34,51 @@ public sealed class MemoryBudget
     public bool IsEnabled => _budgetBytes > 0;
 
     /// <summary>
-    /// Returns at once while the process is under budget; otherwise asks the GC to give memory back and waits, polling,
-    /// until it is. Jobs already running are never stopped: they are what frees the memory.
+    /// Returns at once while the process is under budget. Otherwise gives memory back (a full GC and a trim of the
+    /// native heap) and waits, polling, until it is under budget, giving memory back again each time a running job
+    /// ends. Jobs already running are never stopped: they are what frees the memory. When none runs
+    /// (<paramref name="othersRunning"/> is 0), waiting could free nothing, so the job goes over budget.
     /// </summary>
-    public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    public async ValueTask WaitForRoomAsync(Func<int> othersRunning, CancellationToken cancellationToken)
     {
         if (!IsEnabled || _measure() < _budgetBytes) return;
 
-        // Gen2 garbage from finished jobs is often all that is over the budget.
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        var used = _measure();
-        if (used < _budgetBytes) return;
-
-        _logger.MemoryBudgetWaiting(used / (1024 * 1024), _budgetBytes / (1024 * 1024));
         var start = _time.GetTimestamp();
-        while ((used = _measure()) >= _budgetBytes)
+        var running = int.MaxValue;
+        var waiting = false;
+        while (true)
         {
+            var now = othersRunning();
+            if (now < running)
+            {
+                // Gen2 garbage and freed native pages of finished jobs are often all that is over the budget.
+                Reclaim();
+                running = now;
+            }
+            var used = _measure();
+            if (used < _budgetBytes)
+            {
+                if (waiting) _logger.MemoryBudgetResumed(used / (1024 * 1024), (long)_time.GetElapsedTime(start).TotalMilliseconds);
+                return;
+            }
+            if (now == 0)
+            {
+                _logger.MemoryBudgetNothingRunning(used / (1024 * 1024), _budgetBytes / (1024 * 1024));
+                return;
+            }
+            if (!waiting)
+            {
+                _logger.MemoryBudgetWaiting(used / (1024 * 1024), _budgetBytes / (1024 * 1024));
+                waiting = true;
+            }
             await Task.Delay(s_pollInterval, _time, cancellationToken);
         }
-        _logger.MemoryBudgetResumed(used / (1024 * 1024), (long)_time.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    private static void Reclaim()
+    {
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.Trim();
     }
 }
 
@@ -62,4 +89,7 @@ internal static partial class HostingLog
 
     [ZLoggerMessage(1002, LogLevel.Information, "Memory back under budget ({usedMb} MB) after {waitedMs} ms")]
     public static partial void MemoryBudgetResumed(this ILogger logger, long usedMb, long waitedMs);
+
+    [ZLoggerMessage(1003, LogLevel.Warning, "{usedMb} MB in use with no job running, over the budget of {budgetMb} MB: the job goes; the budget is too low for this process")]
+    public static partial void MemoryBudgetNothingRunning(this ILogger logger, long usedMb, long budgetMb);
 }

@@ -3,8 +3,11 @@ using Microsoft.Win32.SafeHandles;
 
 namespace AotBot.Http;
 
-/// <summary>A body held in an array rented from <see cref="ArrayPool{T}.Shared"/>, returned on dispose.</summary>
-internal sealed class PooledDownloadedFile(byte[] buffer, int length, string? contentType) : DownloadedFile
+/// <summary>
+/// A body held in memory: an array rented from <see cref="ArrayPool{T}.Shared"/> and returned on dispose, or (not
+/// <paramref name="pooled"/>) an array of its own, left to the GC.
+/// </summary>
+internal sealed class PooledDownloadedFile(byte[] buffer, int length, string? contentType, bool pooled = true) : DownloadedFile
 {
     private byte[]? _buffer = buffer;
 
@@ -18,7 +21,7 @@ internal sealed class PooledDownloadedFile(byte[] buffer, int length, string? co
 
     public override ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _buffer, null) is { } rented) ArrayPool<byte>.Shared.Return(rented);
+        if (Interlocked.Exchange(ref _buffer, null) is { } rented && pooled) ArrayPool<byte>.Shared.Return(rented);
         return ValueTask.CompletedTask;
     }
 }

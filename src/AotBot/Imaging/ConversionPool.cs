@@ -33,13 +33,13 @@ internal sealed class ConversionPool : IAsyncDisposable, IDisposable
 
     public int Workers => _threads.Length;
 
+    /// <summary>Workers inside a job right now.</summary>
+    public int Busy => Volatile.Read(ref _busy);
+
     /// <summary>Jobs waiting for a worker (callers beyond <see cref="QueueLimit"/> wait to enqueue and are not counted).</summary>
     public int Queued => _queue.Reader.Count;
 
     public int QueueLimit { get; }
-
-    /// <summary>Workers inside a job right now.</summary>
-    public int Busy => Volatile.Read(ref _busy);
 
     /// <summary>
     /// Runs <paramref name="work"/> on a worker. Cancellation is honoured while waiting to enqueue and while queued;

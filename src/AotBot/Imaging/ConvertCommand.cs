@@ -44,6 +44,13 @@ internal static class ConvertCommand
         }
         if (outputDirectory is not null)
             Directory.CreateDirectory(outputDirectory);
+        string Target(string file) => Path.Combine(outputDirectory ?? Path.GetDirectoryName(Path.GetFullPath(file))!,
+            Path.GetFileNameWithoutExtension(file) + ".jpg");
+        if (files.GroupBy(f => Path.GetFullPath(Target(f))).FirstOrDefault(g => g.Count() > 1) is { } clash)
+        {
+            stderr.WriteLine($"{string.Join(" and ", clash)} would both be written to {clash.Key}.");
+            return Cli.ExitBadConfiguration;
+        }
 
         using var host = AotBotHost.CreateBuilder([.. settings], Stream.Null).Build();
         var workers = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImagingOptions>>().Value.EffectiveWorkers;
@@ -62,8 +69,7 @@ internal static class ConvertCommand
             {
                 var input = await File.ReadAllBytesAsync(file, ct);
                 var converted = await converter.ConvertAsync(input, ct);
-                var target = Path.Combine(outputDirectory ?? Path.GetDirectoryName(Path.GetFullPath(file))!,
-                    Path.GetFileNameWithoutExtension(file) + ".jpg");
+                var target = Target(file);
                 await File.WriteAllBytesAsync(target, converted.Jpeg, ct);
                 Interlocked.Add(ref bytesIn, input.Length);
                 Interlocked.Add(ref bytesOut, converted.Jpeg.Length);

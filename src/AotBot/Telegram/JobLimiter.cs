@@ -16,6 +16,7 @@ internal sealed class JobLimiter : IDisposable
     private readonly ConcurrentDictionary<long, int> _perUser = new();
     private readonly SemaphoreSlim _slots;
     private int _waiting;
+    private int _running;
 
     public JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory, BotMetrics metrics)
     {
@@ -38,20 +39,34 @@ internal sealed class JobLimiter : IDisposable
         }
     }
 
-    /// <summary>Waits for room in memory, then for one of the bot-wide slots (meanwhile counted in queue "jobs").</summary>
+    /// <summary>
+    /// Waits for one of the bot-wide slots, then for room in memory as it is then: a job that queued for a slot
+    /// during a burst must not start on a measurement taken before the burst.
+    /// </summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
+        // Counted in queue "jobs" while waiting for a slot or for memory.
         Interlocked.Increment(ref _waiting);
         try
         {
-            await _memory.WaitForRoomAsync(cancellationToken);
             await _slots.WaitAsync(cancellationToken);
+            try
+            {
+                // Running jobs are what can free memory; others waiting here free none.
+                await _memory.WaitForRoomAsync(() => Volatile.Read(ref _running), cancellationToken);
+            }
+            catch
+            {
+                _slots.Release();
+                throw;
+            }
         }
         finally
         {
             Interlocked.Decrement(ref _waiting);
         }
-        return new Slot(_slots);
+        Interlocked.Increment(ref _running);
+        return new Slot(this);
     }
 
     public void Dispose() => _slots.Dispose();
@@ -79,13 +94,15 @@ internal sealed class JobLimiter : IDisposable
         }
     }
 
-    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    private sealed class Slot(JobLimiter limiter) : IDisposable
     {
         private int _released;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
+            if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            Interlocked.Decrement(ref limiter._running);
+            limiter._slots.Release();
         }
     }
 }

@@ -83,7 +83,8 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
 
     /// <summary>
     /// A photo Telegram shows as it is goes unchanged; another format is converted to JPEG; an image that fails to
-    /// convert goes as a document (the original bytes). <paramref name="onConversion"/> runs before the first conversion.
+    /// convert goes as a document (the original bytes), after <paramref name="onFailure"/> has run.
+    /// A converted image's original is disposed at once: only a failed conversion needs it.
     /// </summary>
     public async Task<PreparedImage> PrepareAsync(DownloadedFile file, ImageFormat format, string baseName,
         Func<Exception, Task> onFailure, CancellationToken cancellationToken)
@@ -93,6 +94,8 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
         try
         {
             var converted = await converter.ConvertAsync(await ReadAllAsync(file, cancellationToken), cancellationToken);
+            // A slideshow's originals would otherwise stay until its album is sent: 12 MP HEICs, a dozen per job.
+            await file.DisposeAsync();
             return new PreparedImage(Payload.Of(converted.Jpeg, baseName + ".jpg"), converted.SendAsDocument, Converted: true);
         }
         catch (ImageConversionException ex)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AotBot.Http;
 using AotBot.Sources;
 using AotBot.Testing.FaultServer;
@@ -22,6 +23,27 @@ public sealed class DownloadSpecs
         Assert.NotNull(file.Memory);
         Assert.Equal("image/jpeg", file.ContentType);
         await DownloadedFileAssert.HoldsPattern(file, 70_000);
+    }
+
+    [Theory]
+    [InlineData(70_000, 131_072)]
+    [InlineData(1_500_000, 1_500_000)]
+    public async Task I_can_download_a_body_of_a_megabyte_or_more_into_an_array_of_its_exact_size_and_smaller_ones_into_pooled_arrays(
+        int length, int arrayLength)
+    {
+        // Arrange: a pooled array is rounded up to a power of two and stays in the pool after the burst
+        await using var server = FaultServer.Start();
+        server.Map("/img.heic", FaultReply.Bytes(length, contentType: "image/heic"));
+        var (time, logs) = HttpTestData.Clock();
+        await using var http = HttpTestData.Layer(time, logs);
+
+        // Act
+        await using var file = await http.Downloader.DownloadAsync(new MediaFile([server.Url("/img.heic")]), DownloadContext.Plain(), CancellationToken.None);
+
+        // Assert
+        Assert.True(MemoryMarshal.TryGetArray(file.Memory!.Value, out var array));
+        Assert.Equal(arrayLength, array.Array!.Length);
+        await DownloadedFileAssert.HoldsPattern(file, length);
     }
 
     [Theory]

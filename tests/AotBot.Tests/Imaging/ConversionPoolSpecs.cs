@@ -50,8 +50,7 @@ public sealed class ConversionPoolSpecs
         // Arrange: one worker held busy, a queue of one filled.
         await using var pool = new ConversionPool(workers: 1, queueLimit: 1);
         using var release = new ManualResetEventSlim();
-        var busy = pool.RunAsync(() => release.Wait(Timeout), CancellationToken.None).AsTask();
-        await WaitUntil(() => QueueIsTakenBy(pool));
+        var busy = await HoldWorker(pool, release);
         var queued = pool.RunAsync(() => 2, CancellationToken.None).AsTask();
 
         // Act
@@ -72,8 +71,7 @@ public sealed class ConversionPoolSpecs
         // Arrange
         await using var pool = new ConversionPool(workers: 1, queueLimit: 4);
         using var release = new ManualResetEventSlim();
-        var busy = pool.RunAsync(() => release.Wait(Timeout), CancellationToken.None).AsTask();
-        await WaitUntil(() => QueueIsTakenBy(pool));
+        var busy = await HoldWorker(pool, release);
         using var cancellation = new CancellationTokenSource();
         var ran = false;
         var queued = pool.RunAsync(() => ran = true, cancellation.Token).AsTask();
@@ -95,8 +93,7 @@ public sealed class ConversionPoolSpecs
         // Arrange
         await using var pool = new ConversionPool(workers: 1, queueLimit: 1);
         using var release = new ManualResetEventSlim();
-        _ = pool.RunAsync(() => release.Wait(Timeout), CancellationToken.None).AsTask();
-        await WaitUntil(() => QueueIsTakenBy(pool));
+        _ = await HoldWorker(pool, release);
         _ = pool.RunAsync(() => 0, CancellationToken.None).AsTask();
         using var cancellation = new CancellationTokenSource();
         var waiting = pool.RunAsync(() => 1, cancellation.Token).AsTask();
@@ -126,8 +123,7 @@ public sealed class ConversionPoolSpecs
         // Arrange
         var pool = new ConversionPool(workers: 1, queueLimit: 4);
         using var release = new ManualResetEventSlim();
-        var running = pool.RunAsync(() => release.Wait(Timeout), CancellationToken.None).AsTask();
-        await WaitUntil(() => QueueIsTakenBy(pool));
+        var running = await HoldWorker(pool, release);
         var queued = pool.RunAsync(() => 1, CancellationToken.None).AsTask();
 
         // Act
@@ -142,8 +138,13 @@ public sealed class ConversionPoolSpecs
         await Assert.ThrowsAsync<ObjectDisposedException>(() => pool.RunAsync(() => 2, CancellationToken.None).AsTask());
     }
 
-    // The first job has left the queue once a worker is inside it; probing with a zero-time job would disturb the queue.
-    private static bool QueueIsTakenBy(ConversionPool pool) => pool.Busy > 0;
+    /// <summary>Occupies a worker until <paramref name="release"/> is set; returns once the job has left the queue.</summary>
+    private static async Task<Task<bool>> HoldWorker(ConversionPool pool, ManualResetEventSlim release)
+    {
+        var job = pool.RunAsync(() => release.Wait(Timeout), CancellationToken.None).AsTask();
+        await WaitUntil(() => pool.Busy > 0);
+        return job;
+    }
 
     private static async Task WaitUntil(Func<bool> condition)
     {

@@ -51,6 +51,16 @@ public sealed class ConvertCommandSpecs : IDisposable
         Assert.EndsWith("1 workers)", lines[^1]);
     }
 
+    [Fact]
+    public async Task I_get_exit_code_2_when_two_files_would_be_written_to_the_same_jpeg()
+    {
+        var (exit, _, err) = await RunCli("convert", Path("quadrants.heic"), Path("quadrants.avif"), "-o", _output);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("would both be written to " + System.IO.Path.Combine(_output, "quadrants.jpg"), err);
+        Assert.Empty(Directory.GetFiles(_output));
+    }
+
     [Theory]
     [InlineData(new[] { "convert" }, "No files given. Usage: aotbot convert <files...> [-o DIR] [--quality N]")]
     [InlineData(new[] { "convert", "x.heic", "--fast" }, "Unknown option '--fast'. Usage: aotbot convert <files...> [-o DIR] [--quality N]")]

@@ -1,4 +1,5 @@
 using AotBot.Imaging;
+using SkiaSharp;
 using static AotBot.Tests.Imaging.ImagingFixtures;
 
 namespace AotBot.Tests.Imaging;
@@ -15,10 +16,7 @@ public sealed class HeicConverterSpecs
         Assert.Equal((96, 64, false), (converted.Width, converted.Height, converted.SendAsDocument));
         using var bitmap = Decode(converted.Jpeg);
         Assert.Equal((96, 64), (bitmap.Width, bitmap.Height));
-        AssertColor(bitmap, 12, 8, Red);
-        AssertColor(bitmap, 84, 8, Green);
-        AssertColor(bitmap, 12, 56, Blue);
-        AssertColor(bitmap, 84, 56, White);
+        AssertQuadrants(bitmap);
     }
 
     [Fact]
@@ -30,10 +28,7 @@ public sealed class HeicConverterSpecs
         // Assert
         Assert.Equal((96, 64), (converted.Width, converted.Height));
         using var bitmap = Decode(converted.Jpeg);
-        AssertColor(bitmap, 12, 8, Red);
-        AssertColor(bitmap, 84, 8, Green);
-        AssertColor(bitmap, 12, 56, Blue);
-        AssertColor(bitmap, 84, 56, White);
+        AssertQuadrants(bitmap);
     }
 
     [Fact]
@@ -61,10 +56,7 @@ public sealed class HeicConverterSpecs
 
         // Assert
         using var bitmap = Decode(converted.Jpeg);
-        AssertColor(bitmap, 12, 8, Red);
-        AssertColor(bitmap, 84, 8, Green);
-        AssertColor(bitmap, 12, 56, Blue);
-        AssertColor(bitmap, 84, 56, White);
+        AssertQuadrants(bitmap);
     }
 
     [Fact]
@@ -142,77 +134,79 @@ public sealed class HeicConverterSpecs
     [Fact]
     public async Task I_get_display_p3_colours_converted_to_srgb_from_an_icc_profile()
     {
-        // Arrange: the same pixels, untagged (sRGB) and tagged Display P3 by an embedded ICC profile.
-        var tagged = HeifFile.Load("flat.heic");
-        tagged.AddProperty(tagged.PrimaryId, HeifFile.ColrIcc(DisplayP3Icc()), essential: false);
-
-        // Act
-        using var plain = Decode((await ConvertAsync(Bytes("flat.heic"))).Jpeg);
-        using var p3 = Decode((await ConvertAsync(tagged.Write())).Jpeg);
+        // Act: the same pixels untagged (sRGB) and tagged Display P3 by an embedded ICC profile.
+        var (original, p3) = await ConvertFlatPixelTaggedWith(HeifFile.ColrIcc(DisplayP3Icc()));
 
         // Assert
-        var original = plain.GetPixel(16, 16);
         var expected = DisplayP3ToSrgb(original.Red, original.Green, original.Blue);
         Assert.NotEqual((original.Red, original.Green, original.Blue), ((byte)expected.R, (byte)expected.G, (byte)expected.B));
-        AssertColor(p3, 16, 16, expected, tolerance: 3);
+        AssertPixel(p3, expected);
     }
 
     [Fact]
     public async Task I_get_display_p3_colours_converted_to_srgb_from_nclx_primaries()
     {
-        // Arrange: colour primaries 12 (SMPTE EG 432-1, Display P3), sRGB transfer, BT.601 matrix, full range.
-        var tagged = HeifFile.Load("flat.heic");
-        tagged.AddProperty(tagged.PrimaryId, HeifFile.ColrNclx(primaries: 12, transfer: 13, matrix: 6, fullRange: true), essential: false);
-
-        // Act
-        using var plain = Decode((await ConvertAsync(Bytes("flat.heic"))).Jpeg);
-        using var p3 = Decode((await ConvertAsync(tagged.Write())).Jpeg);
+        // Act: colour primaries 12 (SMPTE EG 432-1, Display P3), sRGB transfer, BT.601 matrix, full range.
+        var (original, p3) = await ConvertFlatPixelTaggedWith(HeifFile.ColrNclx(primaries: 12, transfer: 13, matrix: 6, fullRange: true));
 
         // Assert
-        var original = plain.GetPixel(16, 16);
-        AssertColor(p3, 16, 16, DisplayP3ToSrgb(original.Red, original.Green, original.Blue), tolerance: 3);
+        AssertPixel(p3, DisplayP3ToSrgb(original.Red, original.Green, original.Blue));
     }
 
     [Fact]
     public async Task I_get_limited_range_ycbcr_expanded_as_its_nclx_box_says()
     {
-        // Arrange: flat.heic was coded full range; declaring it limited range stretches luma by 255/219 around 16.
-        var tagged = HeifFile.Load("flat.heic");
-        tagged.AddProperty(tagged.PrimaryId, HeifFile.ColrNclx(primaries: 1, transfer: 13, matrix: 6, fullRange: false), essential: false);
-
-        // Act
-        using var plain = Decode((await ConvertAsync(Bytes("flat.heic"))).Jpeg);
-        using var limited = Decode((await ConvertAsync(tagged.Write())).Jpeg);
+        // Act: flat.heic was coded full range; declaring it limited range stretches luma by 255/219 around 16.
+        var (c, limited) = await ConvertFlatPixelTaggedWith(HeifFile.ColrNclx(primaries: 1, transfer: 13, matrix: 6, fullRange: false));
 
         // Assert: re-derive BT.601 YCbCr from the full-range result and expand it as limited range.
-        var c = plain.GetPixel(16, 16);
-        var y = 0.299 * c.Red + 0.587 * c.Green + 0.114 * c.Blue;
-        var cb = (c.Blue - y) / 1.772 * 255 / 224;
-        var cr = (c.Red - y) / 1.402 * 255 / 224;
-        var yl = (y - 16) * 255 / 219;
-        int Clip(double v) => (int)Math.Round(Math.Clamp(v, 0, 255));
-        AssertColor(limited, 16, 16, (Clip(yl + 1.402 * cr), Clip(yl - 0.344136 * cb - 0.714136 * cr), Clip(yl + 1.772 * cb)), tolerance: 4);
+        var (y, cb, cr) = Bt601YCbCr(c);
+        var (yl, cbl, crl) = ((y - 16) * 255 / 219, cb * 255 / 224, cr * 255 / 224);
+        AssertPixel(limited, (Clip(yl + 1.402 * crl), Clip(yl - 0.344136 * cbl - 0.714136 * crl), Clip(yl + 1.772 * cbl)), tolerance: 4);
     }
 
     [Fact]
     public async Task I_get_bt709_ycbcr_converted_as_its_nclx_box_says()
     {
-        // Arrange: flat.heic was coded with BT.601; declaring BT.709 changes how its chroma maps to RGB.
-        var tagged = HeifFile.Load("flat.heic");
-        tagged.AddProperty(tagged.PrimaryId, HeifFile.ColrNclx(primaries: 1, transfer: 13, matrix: 1, fullRange: true), essential: false);
-
-        // Act
-        using var plain = Decode((await ConvertAsync(Bytes("flat.heic"))).Jpeg);
-        using var bt709 = Decode((await ConvertAsync(tagged.Write())).Jpeg);
+        // Act: flat.heic was coded with BT.601; declaring BT.709 changes how its chroma maps to RGB.
+        var (c, bt709) = await ConvertFlatPixelTaggedWith(HeifFile.ColrNclx(primaries: 1, transfer: 13, matrix: 1, fullRange: true));
 
         // Assert: re-derive BT.601 YCbCr from the plain result and read it back with BT.709's factors.
-        var c = plain.GetPixel(16, 16);
-        var y = 0.299 * c.Red + 0.587 * c.Green + 0.114 * c.Blue;
-        var cb = (c.Blue - y) / 1.772;
-        var cr = (c.Red - y) / 1.402;
-        int Clip(double v) => (int)Math.Round(Math.Clamp(v, 0, 255));
-        AssertColor(bt709, 16, 16, (Clip(y + 1.5748 * cr), Clip(y - 0.1873 * cb - 0.4681 * cr), Clip(y + 1.8556 * cb)), tolerance: 4);
+        var (y, cb, cr) = Bt601YCbCr(c);
+        AssertPixel(bt709, (Clip(y + 1.5748 * cr), Clip(y - 0.1873 * cb - 0.4681 * cr), Clip(y + 1.8556 * cb)), tolerance: 4);
     }
+
+    /// <summary>The centre pixel of flat.heic as converted untagged, and the converted copy tagged with <paramref name="colr"/>.</summary>
+    private static async Task<(SKColor Original, SKColor Tagged)> ConvertFlatPixelTaggedWith(byte[] colr)
+    {
+        var tagged = HeifFile.Load("flat.heic");
+        tagged.AddProperty(tagged.PrimaryId, colr, essential: false);
+        using var plain = Decode((await ConvertAsync(Bytes("flat.heic"))).Jpeg);
+        using var converted = Decode((await ConvertAsync(tagged.Write())).Jpeg);
+        return (plain.GetPixel(32, 32), converted.GetPixel(32, 32));
+    }
+
+    private static (double Y, double Cb, double Cr) Bt601YCbCr(SKColor c)
+    {
+        var y = 0.299 * c.Red + 0.587 * c.Green + 0.114 * c.Blue;
+        return (y, (c.Blue - y) / 1.772, (c.Red - y) / 1.402);
+    }
+
+    /// <summary>The quadrants fixture's four colours where they belong: red, green / blue, white.</summary>
+    private static void AssertQuadrants(SKBitmap bitmap)
+    {
+        AssertColor(bitmap, 12, 8, Red);
+        AssertColor(bitmap, 84, 8, Green);
+        AssertColor(bitmap, 12, 56, Blue);
+        AssertColor(bitmap, 84, 56, White);
+    }
+
+    private static int Clip(double v) => (int)Math.Round(Math.Clamp(v, 0, 255));
+
+    private static void AssertPixel(SKColor actual, (int R, int G, int B) expected, int tolerance = 3) =>
+        Assert.True(Math.Abs(actual.Red - expected.R) <= tolerance && Math.Abs(actual.Green - expected.G) <= tolerance
+                    && Math.Abs(actual.Blue - expected.B) <= tolerance,
+            $"colour is {actual}, expected about ({expected.R},{expected.G},{expected.B}) ± {tolerance}");
 
     [Fact]
     public async Task I_can_convert_an_image_cropped_to_odd_dimensions()

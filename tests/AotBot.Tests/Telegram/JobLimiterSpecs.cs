@@ -2,6 +2,7 @@ using AotBot.Hosting;
 using AotBot.Telegram;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AotBot.Tests.Telegram;
 
@@ -35,6 +36,33 @@ public sealed class JobLimiterSpecs
         Assert.NotNull(otherUser);
         Assert.NotNull(afterOneEnded);
         Assert.Null(stillFull);
+    }
+
+    [Fact]
+    public async Task A_job_that_queued_for_a_slot_checks_the_memory_budget_when_it_gets_one()
+    {
+        // Arrange: two slots taken while memory was low, a third job queued behind them
+        var used = 50L;
+        var time = new FakeTimeProvider();
+        var limits = Options.Create(new LimitsOptions { MaxJobsPerUser = 3, MaxConcurrentJobs = 2 });
+        using var limiter = new JobLimiter(limits, new MemoryBudget(100, () => Interlocked.Read(ref used), time, NullLogger<MemoryBudget>.Instance), new BotMetrics(TimeProvider.System));
+        var first = await limiter.EnterAsync(default);
+        var second = await limiter.EnterAsync(default);
+        var third = limiter.EnterAsync(default);
+
+        // Act: the burst grows memory past the budget, then the first job ends
+        Interlocked.Exchange(ref used, 150);
+        first.Dispose();
+        time.Advance(TimeSpan.FromSeconds(1));
+        var waitedForMemory = !third.IsCompleted;
+        Interlocked.Exchange(ref used, 60);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        var slot = await third.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Assert
+        Assert.True(waitedForMemory);
+        second.Dispose();
+        slot.Dispose();
     }
 
     [Fact]

@@ -22,6 +22,8 @@ internal sealed unsafe class HeifPlanarImage : DecodedImage
     // JPEG's own YCbCr from the source's: Y' = Y + a·Cb + b·Cr, Cb' = c·Cb + d·Cr, Cr' = e·Cb + f·Cr (a = b = 0 for BT.601).
     private readonly int[] _jpegLuma, _jpegLumaFromCb, _jpegLumaFromCr, _cbFromCb, _cbFromCr, _crFromCb, _crFromCr;
     private readonly bool _jpegLumaMixesChroma;
+    // 8-bit full-range BT.601 (what phones and encoders mostly write) is JPEG's own YCbCr: rows are copied as they are.
+    private readonly bool _jpegCopies;
 
     public HeifPlanarImage(HeifImage image, SKAlphaType alphaType, SKColorSpace? colorSpace)
     {
@@ -88,6 +90,8 @@ internal sealed unsafe class HeifPlanarImage : DecodedImage
         _crFromCb = Table(max, v => jpeg.CrFromCb * (v - half) * chromaScale * One);
         _crFromCr = Table(max, v => (jpeg.CrFromCr * (v - half) * chromaScale + 128) * One);
         _jpegLumaMixesChroma = jpeg.LumaFromCb != 0 || jpeg.LumaFromCr != 0;
+        _jpegCopies = bits == 8 && !_jpegLumaMixesChroma && _cbFromCr.All(c => c == 0) && _crFromCb.All(c => c == 0)
+                      && Enumerable.Range(0, 256).All(v => ToByte(_luma[v]) == v && ToByte(_cbFromCb[v]) == v && ToByte(_crFromCr[v]) == v);
         _alphaMask = _alpha is { } alpha ? (1 << alpha.Bits) - 1 : 0;
         _alphaScale = _alpha is null ? [] : Table(_alphaMask, v => v * 255.0 / _alphaMask * One);
     }
@@ -178,7 +182,11 @@ internal sealed unsafe class HeifPlanarImage : DecodedImage
                 var row = Math.Min(band * 16 + i, Height - 1);
                 var source = Row(_first, row);
                 var output = y + (nint)i * yStride;
-                if (_jpegLumaMixesChroma)
+                if (_jpegCopies)
+                {
+                    Buffer.MemoryCopy(source, output, Width, Width);
+                }
+                else if (_jpegLumaMixesChroma)
                 {
                     var u = Row(_second, row >> 1);
                     var v = Row(_third, row >> 1);
@@ -199,12 +207,20 @@ internal sealed unsafe class HeifPlanarImage : DecodedImage
                 var v = Row(_third, row);
                 var outCb = cb + (nint)i * cStride;
                 var outCr = cr + (nint)i * cStride;
-                for (var x = 0; x < chromaWidth; x++)
+                if (_jpegCopies)
                 {
-                    var su = TSample.Read(u, x) & _mask;
-                    var sv = TSample.Read(v, x) & _mask;
-                    outCb[x] = ToByte(cbCb[su] + cbCr[sv]);
-                    outCr[x] = ToByte(crCb[su] + crCr[sv]);
+                    Buffer.MemoryCopy(u, outCb, chromaWidth, chromaWidth);
+                    Buffer.MemoryCopy(v, outCr, chromaWidth, chromaWidth);
+                }
+                else
+                {
+                    for (var x = 0; x < chromaWidth; x++)
+                    {
+                        var su = TSample.Read(u, x) & _mask;
+                        var sv = TSample.Read(v, x) & _mask;
+                        outCb[x] = ToByte(cbCb[su] + cbCr[sv]);
+                        outCr[x] = ToByte(crCb[su] + crCr[sv]);
+                    }
                 }
                 new Span<byte>(outCb + chromaWidth, paddedWidth / 2 - chromaWidth).Fill(outCb[chromaWidth - 1]);
                 new Span<byte>(outCr + chromaWidth, paddedWidth / 2 - chromaWidth).Fill(outCr[chromaWidth - 1]);
