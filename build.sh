@@ -115,10 +115,13 @@ run_tests() {
     source tests/scripts/postgres.sh
     trap 'postgres_stop || true' EXIT
   fi
-  local status=0
+  local status=0 rc=0
+  set +e
   dotnet test AotBot.sln -c Release --logger "trx;LogFilePrefix=tests" --results-directory "$results" \
-    -nologo 2>&1 | tee "$ROOT/.build/test.log" | grep -vE "^\s*$|Warn|warn" || true
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+    -nologo 2>&1 | tee "$ROOT/.build/test.log" | grep -vE "^\s*$|Warn|warn"
+  rc=${PIPESTATUS[0]}
+  set -e
+  [ "$rc" -eq 0 ] || status=1
   # Totals over every test run, from the TRX files (one per test assembly).
   local passed=0 failed=0
   for trx in "$results"/*.trx; do
@@ -128,7 +131,8 @@ run_tests() {
     f=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
     passed=$((passed + p)); failed=$((failed + f))
   done
-  if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then status=1; fi
+  # A run that executed no test, or any failure, fails the build.
+  if [ "$passed" -eq 0 ] || [ "$failed" -ne 0 ]; then status=1; fi
   echo "$passed passed, $failed failed"
   return $status
 }
