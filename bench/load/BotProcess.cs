@@ -85,6 +85,18 @@ internal sealed class BotProcess : IAsyncDisposable
         return (rss, peak);
     }
 
+    /// <summary>The resident set split: anonymous (heaps, stacks, runtime data) and file-backed (code and read-only data).</summary>
+    public (long Anonymous, long FileBacked) ResidentParts()
+    {
+        long anonymous = 0, file = 0;
+        foreach (var line in File.ReadLines($"/proc/{Id}/status"))
+        {
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anonymous = Kilobytes(line) * 1024;
+            else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) file = Kilobytes(line) * 1024;
+        }
+        return (anonymous, file);
+    }
+
     /// <summary>User plus system CPU time the process has used so far.</summary>
     public double CpuSeconds()
     {
