@@ -49,7 +49,7 @@ public sealed class HeifMutator(IReadOnlyList<(string Name, byte[] Bytes)> seeds
         var boxes = Boxes(bytes);
         // Weighted towards few, local changes and towards the decoders' own input: a file whose boxes are broken stops
         // at the box parser, which the first few hundred inputs have covered.
-        switch (random.Next(20))
+        switch (random.Next(21))
         {
             case 0 or 1 or 2 or 3:
             {
@@ -146,6 +146,20 @@ public sealed class HeifMutator(IReadOnlyList<(string Name, byte[] Bytes)> seeds
                 random.NextBytes(chunk);
                 bytes.InsertRange(at, chunk);
                 return $"insert {chunk.Length} bytes at {at}";
+            }
+            case 19 when boxes.FirstOrDefault(b => b.Type is "iref" or "pitm") is { Type: not null }:
+            {
+                // An item id in the references (or the primary item) pointed at another small id: loops, self
+                // references and dangling ones, which box-level mutations reach only by luck (ids are 1..n).
+                var idBoxes = boxes.Where(b => b.Type is "iref" or "pitm" or "dimg" or "auxl" or "thmb" or "cdsc").Where(b => b.End - b.Body >= 6).ToList();
+                if (idBoxes.Count == 0) goto default;
+                var box = idBoxes[random.Next(idBoxes.Count)];
+                var at = box.Body + 2 * random.Next((box.End - box.Body) / 2);
+                if (at + 2 > box.End) at = box.End - 2;
+                var id = (ushort)random.Next(0, 6);
+                bytes[at] = (byte)(id >> 8);
+                bytes[at + 1] = (byte)id;
+                return $"{box.Type}+{at - box.Body} id = {id}";
             }
             case 15 or 16 or 17 or 18:
             {

@@ -82,6 +82,35 @@ public sealed class DistrolessRootfsSpecs : IDisposable
         return missing;
     }
 
+    [RootAndPublishedBinaryFact]
+    public async Task The_bot_answers_a_message_from_inside_the_rootfs_as_uid_65532_writing_only_its_data_dir()
+    {
+        // Arrange: chroot shares the host's loopback, so the bot inside reaches the fake Bot API outside.
+        await AssembleAsync();
+        await using var api = await AotBot.Testing.FakeBotApi.FakeBotApi.StartAsync();
+        await using var bot = RunningBinary.Start([], new Dictionary<string, string?>
+        {
+            ["HOME"] = "/home/nonroot",
+            ["BOT_TOKEN"] = api.Token,
+            ["AOTBOT_Telegram__ApiBaseUrl"] = api.BaseUrl.ToString(),
+            ["AOTBOT_Storage__ConnectionString"] = "Data Source=/data/aotbot.db",
+        }, fileName: "chroot", prefixArgs: ["--userspec=65532:65532", _root, "/app/aotbot"]);
+        await api.WaitForCallsAsync("getUpdates", 1, TimeSpan.FromSeconds(30));
+
+        // Act
+        api.Enqueue(api.Updates.Text(4242, 4242, "/start"));
+        var reply = (await api.WaitForCallsAsync("sendMessage", 1, TimeSpan.FromSeconds(30)))[0];
+        var exit = await bot.TerminateAsync();
+
+        // Assert: one message in, one reply out; everything it wrote is under /data (the rest of the root is root's)
+        Assert.Equal(4242, reply.ChatId);
+        Assert.Equal(0, exit);
+        Assert.True(File.Exists(Path.Combine(_root, "data", "aotbot.db")));
+        var owned = await PublishedBinary.RunAsync([_root, "-uid", "65532", "-not", "-path", _root + "/data*", "-not", "-path", _root + "/home/nonroot"],
+            fileName: "find");
+        Assert.Equal("", owned.Stdout.Trim());
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
