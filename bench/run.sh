@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The benchmark table README quotes, in one command (about 8 minutes on 2 cores):
+# The benchmark table README quotes, in one command (about 5 minutes on 2 cores):
 #   bench/run.sh [artifacts dir (default artifacts/linux-x64)]
 # binary and shipped size; start-up to the first getUpdates and idle RSS of the polling bot; one 12 MP HEIC -> JPEG
 # against vips, heif-convert and ImageMagick (side by side, ratios); slideshows alone and 10 at once; the load test
 # (bench/load: 1000 updates from 200 users in about a minute against local fakes). Everything runs on 127.0.0.1.
-# Test images are made once into ${AOTBOT_BENCH_CACHE:-$HOME/.cache/aotbot-bench}. Details of each step: $WORK (kept).
+# Test images are made once into ${AOTBOT_BENCH_CACHE:-$HOME/.cache/aotbot-bench}. stdout is the table README quotes;
+# progress, every raw figure and the path of the bot's logs (kept) go to stderr.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -169,4 +170,5 @@ printf '| load: bot-side, p50 / p95: 10-image HEIC slideshow | %s / %s ms | goal
 printf '| load: peak RSS; CPU seconds | %s MB; %s s | goal ≤ 250 MB | %s× |\n' "$(get load_peak_rss_mb)" "$(get load_cpu_s)" "$(ratio "$(get load_peak_rss_mb)" 250)"
 echo
 echo "Bot-side = update → last send minus the fakes' deliberate delays (TikTok page 150 ms, CDN 60 ms, each Bot API send"
-echo "40 ms). Ratios: AotBot / reference. Raw results and the bot's logs: $WORK"
+echo "40 ms). Ratios: AotBot / reference."
+log "raw results and the bot's logs: $WORK"
