@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The benchmark table README quotes, in one command (about 8 minutes on 2 cores):
+# The benchmark table README quotes, in one command (about 5 minutes on 2 cores):
 #   bench/run.sh [artifacts dir (default artifacts/linux-x64)]
 # binary and shipped size; start-up to the first getUpdates and idle RSS of the polling bot; one 12 MP HEIC -> JPEG
 # against vips, heif-convert and ImageMagick (side by side, ratios); slideshows alone and 10 at once; the load test
 # (bench/load: 1000 updates from 200 users in about a minute against local fakes). Everything runs on 127.0.0.1.
-# Test images are made once into ${AOTBOT_BENCH_CACHE:-$HOME/.cache/aotbot-bench}. Details of each step: $WORK (kept).
+# Test images are made once into ${AOTBOT_BENCH_CACHE:-$HOME/.cache/aotbot-bench}. stdout is the table README quotes;
+# progress, every raw figure and the path of the bot's logs (kept) go to stderr.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -114,7 +115,7 @@ log "10 slideshows x 12 phone-size (12 MP) HEIC at once, Imaging:Workers=2"
   --bot-arg --Imaging:Workers=2 | sed 's/^memory_/phone_/' | tee -a "$RESULTS" >&2
 
 # --- load ----------------------------------------------------------------------------------------------------
-log "load: per-kind phases, then 700 video links + 50 slideshows + 250 music presses from 200 users"
+log "load: per-kind phases, then 730 video links + 20 slideshows + 250 music presses from 200 users"
 "$LOAD" load --bin "$BIN" --data "$WORK" --images "$CACHE/load-v1/tiktok" | tee -a "$RESULTS" >&2 || true
 
 LOAD_AVERAGE_END=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -140,31 +141,34 @@ echo "(load average before / after: $LOAD_AVERAGE_START / $LOAD_AVERAGE_END; the
 echo
 echo "| measure | AotBot | reference | ratio |"
 echo "|---|---|---|---|"
-printf '| binary (aotbot) | %s | prototype 21.9 MB | %s× |\n' "$(mb "$(get binary_bytes)")" "$(ratio "$(get binary_bytes)" 22963814)"
+printf '| binary (aotbot) | %s | prototype 21.9 MB (anchors) | %s× |\n' "$(mb "$(get binary_bytes)")" "$(ratio "$(get binary_bytes)" 22963814)"
 printf '| shipped (%s) | %s | | |\n' "$(get shipped_files | sed 's/ *$//; s/ /, /g')" "$(mb "$(get shipped_bytes)")"
 printf '| start-up to first getUpdates (median of 5) | %s ms | | |\n' "$(get startup_ms_median)"
-printf '| idle RSS, polling, %s s after start-up | %s MB | Python bot > 100 MB | < %s× |\n' \
-  "$(get idle_after_s)" "$(get idle_rss_mb)" "$(ratio "$(get idle_rss_mb)" 100)"
+printf '| idle RSS, polling, %s s after start-up | %s MB (%s anonymous, %s file-backed) | Python bot > 100 MB | < %s× |\n' \
+  "$(get idle_after_s)" "$(get idle_rss_mb)" "$(get idle_rss_anon_mb)" "$(get idle_rss_file_mb)" "$(ratio "$(get idle_rss_mb)" 100)"
 heic_row vips "vs vips copy"
 heic_row heif-convert "vs heif-convert"
 heic_row magick "vs ImageMagick convert"
-printf '| slideshow alone: 10 TikTok-size HEIC (1080×1440), update → last send (p50 of 8) | %s ms (bot-side %s ms), %s CPU s | | |\n' \
-  "$(get alone_slideshow_p50_ms)" "$(get alone_slideshow_overhead_p50_ms)" "$(get alone_slideshow_cpu_s_per_job)"
-printf '| 10 slideshows × 12 TikTok-size HEIC at once, Workers=2: all answered, peak RSS | %s in %s s, %s MB | | |\n' \
-  "$(get tiktok_ok)" "$(get tiktok_wall_s)" "$(get tiktok_peak_rss_mb)"
-printf '| 10 slideshows × 12 phone-size (12 MP) HEIC at once, Workers=2: all answered, peak RSS | %s in %s s, %s MB | goal ≤ 200 MB | %s× |\n' \
+printf '| alone, update → last send, p50: video (2 MB) / music press / slideshow of 10 TikTok-size HEIC (1080×1440) | %s / %s / %s ms | | |\n' \
+  "$(get alone_video_p50_ms)" "$(get alone_music_p50_ms)" "$(get alone_slideshow_p50_ms)"
+printf '| alone, bot-side, p50: video / music press / slideshow | %s / %s / %s ms | | |\n' \
+  "$(get alone_video_overhead_p50_ms)" "$(get alone_music_overhead_p50_ms)" "$(get alone_slideshow_overhead_p50_ms)"
+printf '| CPU seconds per job: video / music press / slideshow | %s / %s / %s | | |\n' \
+  "$(get alone_video_cpu_s_per_job)" "$(get alone_music_cpu_s_per_job)" "$(get alone_slideshow_cpu_s_per_job)"
+printf '| 10 slideshows × 12 TikTok-size HEIC at once, Workers=2: answered, time, peak RSS | %s, %s s, %s MB | goal ≤ 200 MB | %s× |\n' \
+  "$(get tiktok_ok)" "$(get tiktok_wall_s)" "$(get tiktok_peak_rss_mb)" "$(ratio "$(get tiktok_peak_rss_mb)" 200)"
+printf '| 10 slideshows × 12 phone-size (12 MP) HEIC at once, Workers=2: answered, time, peak RSS | %s, %s s, %s MB | goal ≤ 200 MB | %s× |\n' \
   "$(get phone_ok)" "$(get phone_wall_s)" "$(get phone_peak_rss_mb)" "$(ratio "$(get phone_peak_rss_mb)" 200)"
 printf '| load: %s updates (%s video links, %s slideshows, %s music presses) from %s users in %s s: answered / ok / twice | %s / %s / %s | nothing lost | |\n' \
   "$(get load_updates)" "$(get load_video_count)" "$(get load_slideshow_count)" "$(get load_music_count)" "$(get load_users)" \
   "$(get load_span_s)" "$(get load_answered)" "$(get load_ok)" "$(get load_answered_twice)"
-printf '| load: update → last send, p50 / p95 (all updates) | %s / %s ms | | |\n' "$(get load_p50_ms)" "$(get load_p95_ms)"
-printf '| load: bot-side time of a 10-image HEIC slideshow, p50 / p95 | %s / %s ms | goal p95 ≤ 2000 ms | %s× |\n' \
+printf '| load: update → last send, p50 / p95, all updates | %s / %s ms | | |\n' "$(get load_p50_ms)" "$(get load_p95_ms)"
+printf '| load: bot-side, p50 / p95: video / music press | %s / %s, %s / %s ms | | |\n' \
+  "$(get load_video_overhead_p50_ms)" "$(get load_video_overhead_p95_ms)" "$(get load_music_overhead_p50_ms)" "$(get load_music_overhead_p95_ms)"
+printf '| load: bot-side, p50 / p95: 10-image HEIC slideshow | %s / %s ms | goal p95 ≤ 2000 ms | %s× |\n' \
   "$(get load_slideshow_overhead_p50_ms)" "$(get load_slideshow_overhead_p95_ms)" "$(ratio "$(get load_slideshow_overhead_p95_ms)" 2000)"
-printf '| load: bot-side time of a video / music press, p95 | %s / %s ms | | |\n' \
-  "$(get load_video_overhead_p95_ms)" "$(get load_music_overhead_p95_ms)"
-printf '| load: peak RSS | %s MB | goal ≤ 250 MB | %s× |\n' "$(get load_peak_rss_mb)" "$(ratio "$(get load_peak_rss_mb)" 250)"
-printf '| CPU seconds per job: video (2 MB) / slideshow (10 HEIC) / music | %s / %s / %s | | |\n' \
-  "$(get alone_video_cpu_s_per_job)" "$(get alone_slideshow_cpu_s_per_job)" "$(get alone_music_cpu_s_per_job)"
+printf '| load: peak RSS; CPU seconds | %s MB; %s s | goal ≤ 250 MB | %s× |\n' "$(get load_peak_rss_mb)" "$(get load_cpu_s)" "$(ratio "$(get load_peak_rss_mb)" 250)"
 echo
-echo "Bot-side time = update → last send minus the fakes' deliberate delays (TikTok page 150 ms, CDN 60 ms, each Bot API"
-echo "send 40 ms). Raw results and the bot's logs: $WORK"
+echo "Bot-side = update → last send minus the fakes' deliberate delays (TikTok page 150 ms, CDN 60 ms, each Bot API send"
+echo "40 ms). Ratios: AotBot / reference."
+log "raw results and the bot's logs: $WORK"

@@ -74,16 +74,14 @@ internal sealed class BotProcess : IAsyncDisposable
     }
 
     /// <summary>Resident set now and its peak so far (VmRSS, VmHWM), in bytes.</summary>
-    public (long Rss, long Peak) Memory()
-    {
-        long rss = 0, peak = 0;
-        foreach (var line in File.ReadLines($"/proc/{Id}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kilobytes(line) * 1024;
-            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = Kilobytes(line) * 1024;
-        }
-        return (rss, peak);
-    }
+    public (long Rss, long Peak) Memory() => (Status("VmRSS:"), Status("VmHWM:"));
+
+    /// <summary>The resident set split: anonymous (heaps, stacks, runtime data) and file-backed (code and read-only data).</summary>
+    public (long Anonymous, long FileBacked) ResidentParts() => (Status("RssAnon:"), Status("RssFile:"));
+
+    /// <summary>A kB line of /proc/&lt;pid&gt;/status, in bytes.</summary>
+    private long Status(string field) =>
+        Kilobytes(File.ReadLines($"/proc/{Id}/status").First(line => line.StartsWith(field, StringComparison.Ordinal))) * 1024;
 
     /// <summary>User plus system CPU time the process has used so far.</summary>
     public double CpuSeconds()

@@ -34,7 +34,7 @@ internal sealed class Rig : IAsyncDisposable
         // The fakes number updates from the same id each time: a database that already handled those ids would drop them.
         if (freshDatabase)
         {
-            foreach (var file in Directory.Exists(options.DataDir) ? Directory.GetFiles(options.DataDir, "bot.db*") : [])
+            foreach (var file in Directory.Exists(options.DataDir) ? Directory.GetFiles(options.DataDir, "bot.*") : [])
                 File.Delete(file);
         }
         var jobs = new JobBook();
