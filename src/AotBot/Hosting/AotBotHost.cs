@@ -42,6 +42,8 @@ public static class AotBotHost
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         services.AddSingleton<MemoryBudget>();
+        services.AddSingleton<IdleTrimmer>();
+        services.AddHostedService(static services => services.GetRequiredService<IdleTrimmer>());
         services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>(
             (host, hosting) => host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
 

@@ -31,6 +31,10 @@ public sealed record LimitsOptions
     [Range(0, 1_048_576, ErrorMessage = "Limits:MemoryBudgetMB must be between 0 and 1048576: set AOTBOT_Limits__MemoryBudgetMB")]
     public int MemoryBudgetMB { get; set; }
 
+    /// <summary>Seconds with no job running after which the bot gives memory back to the system; 0 = never.</summary>
+    [Range(0, 86_400, ErrorMessage = "Limits:IdleTrimSeconds must be between 0 and 86400: set AOTBOT_Limits__IdleTrimSeconds")]
+    public int IdleTrimSeconds { get; set; } = 30;
+
     /// <summary>Links one user may have in progress at once; more get <c>error_queue_full</c>.</summary>
     [Range(1, 100, ErrorMessage = "Limits:MaxJobsPerUser must be between 1 and 100: set AOTBOT_Limits__MaxJobsPerUser")]
     public int MaxJobsPerUser { get; set; } = 3;

@@ -1,4 +1,3 @@
-using AotBot.Imaging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZLogger;
@@ -75,11 +74,7 @@ public sealed class MemoryBudget
         }
     }
 
-    private static void Reclaim()
-    {
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        NativeHeap.Trim();
-    }
+    private static void Reclaim() => MemoryReclaim.CollectAndTrim();
 }
 
 internal static partial class HostingLog

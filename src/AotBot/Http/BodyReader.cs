@@ -20,7 +20,11 @@ internal static class BodyReader
     internal const int PooledBelow = 1024 * 1024;
 
     /// <exception cref="MediaTooLargeException">The declared or streamed length passes <paramref name="cap"/>.</exception>
-    public static async Task<DownloadedFile> ReadAsync(FinalResponse final, long cap, int memoryLimit, ILogger logger)
+    /// <param name="memory">
+    /// Media memory shared by all jobs: a body that does not fit in it goes to a temp file like one over
+    /// <paramref name="memoryLimit"/>; null for bodies that are parsed and dropped at once (pages).
+    /// </param>
+    public static async Task<DownloadedFile> ReadAsync(FinalResponse final, long cap, int memoryLimit, ILogger logger, MediaMemory? memory = null)
     {
         var content = final.Message.Content;
         var contentType = content.Headers.ContentType?.ToString();
@@ -31,6 +35,13 @@ internal static class BodyReader
         await using (body.ConfigureAwait(false))
         {
             if (declared > memoryLimit) return await ReadToFileAsync(final, body, TempDownloadedFile.Create(contentType), default, cap).ConfigureAwait(false);
+            // A declared length is counted before the first byte; an unknown one once the body is complete.
+            var taken = 0L;
+            if (declared is { } known && memory is not null)
+            {
+                if (!memory.TryTake(known)) return await ReadToFileAsync(final, body, TempDownloadedFile.Create(contentType), default, cap).ConfigureAwait(false);
+                taken = known;
+            }
 
             var pooled = declared is not >= PooledBelow;
             var buffer = pooled
@@ -63,13 +74,20 @@ internal static class BodyReader
                     length += read;
                     if (length > cap) throw new MediaTooLargeException(null);
                 }
-                var result = new PooledDownloadedFile(buffer, length, contentType, pooled);
+                if (memory is not null && declared is null)
+                {
+                    if (!memory.TryTake(length)) return TempDownloadedFile.Write(buffer.AsSpan(0, length), contentType);
+                    taken = length;
+                }
+                var result = new PooledDownloadedFile(buffer, length, contentType, pooled, memory, taken);
                 buffer = null;
+                taken = 0;
                 return result;
             }
             finally
             {
                 if (buffer is not null && pooled) ArrayPool<byte>.Shared.Return(buffer);
+                if (taken != 0) memory!.Give(taken);
             }
         }
     }

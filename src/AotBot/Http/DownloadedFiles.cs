@@ -5,9 +5,11 @@ namespace AotBot.Http;
 
 /// <summary>
 /// A body held in memory: an array rented from <see cref="ArrayPool{T}.Shared"/> and returned on dispose, or (not
-/// <paramref name="pooled"/>) an array of its own, left to the GC.
+/// <paramref name="pooled"/>) an array of its own, left to the GC. The <paramref name="taken"/> bytes it counts
+/// in <paramref name="memory"/> are given back on dispose.
 /// </summary>
-internal sealed class PooledDownloadedFile(byte[] buffer, int length, string? contentType, bool pooled = true) : DownloadedFile
+internal sealed class PooledDownloadedFile(byte[] buffer, int length, string? contentType, bool pooled = true,
+    MediaMemory? memory = null, long taken = 0) : DownloadedFile
 {
     private byte[]? _buffer = buffer;
 
@@ -21,7 +23,11 @@ internal sealed class PooledDownloadedFile(byte[] buffer, int length, string? co
 
     public override ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _buffer, null) is { } rented && pooled) ArrayPool<byte>.Shared.Return(rented);
+        if (Interlocked.Exchange(ref _buffer, null) is { } held)
+        {
+            if (pooled) ArrayPool<byte>.Shared.Return(held);
+            memory?.Give(taken);
+        }
         return ValueTask.CompletedTask;
     }
 }
@@ -48,6 +54,22 @@ internal sealed class TempDownloadedFile : DownloadedFile
         var path = Path.Combine(Path.GetTempPath(), $"aotbot-{Guid.NewGuid():N}.part");
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
         return new TempDownloadedFile(handle, path, contentType);
+    }
+
+    /// <summary>A temp file holding <paramref name="bytes"/>.</summary>
+    public static TempDownloadedFile Write(ReadOnlySpan<byte> bytes, string? contentType)
+    {
+        var file = Create(contentType);
+        try
+        {
+            file.Append(bytes);
+            return file;
+        }
+        catch
+        {
+            file._handle.Dispose();
+            throw;
+        }
     }
 
     public string FilePath { get; }

@@ -17,10 +17,12 @@ internal sealed class MediaDownloader : IMediaDownloader, IDisposable
     private readonly ILogger<MediaDownloader> _logger;
     private readonly BotMetrics _metrics;
     private readonly SemaphoreSlim _slots;
+    private readonly MediaMemory _memory;
 
     public MediaDownloader(HttpRequestRunner runner, IOptions<HttpOptions> options, IOptions<LimitsOptions> limits, BotMetrics metrics,
-        ILogger<MediaDownloader> logger)
+        MediaMemory memory, ILogger<MediaDownloader> logger)
     {
+        _memory = memory;
         _metrics = metrics;
         _runner = runner;
         _options = options;
@@ -66,7 +68,7 @@ internal sealed class MediaDownloader : IMediaDownloader, IDisposable
     {
         var declared = final.Message.Content.Headers.ContentType?.MediaType;
         if (IsDocumentType(declared)) throw NotMedia(final.Url, declared!);
-        var body = await BodyReader.ReadAsync(final, cap, _options.Value.MemoryBufferLimit, _logger).ConfigureAwait(false);
+        var body = await BodyReader.ReadAsync(final, cap, _options.Value.MemoryBufferLimit, _logger, _memory).ConfigureAwait(false);
         if (await StartsLikeMarkupAsync(body).ConfigureAwait(false))
         {
             await body.DisposeAsync().ConfigureAwait(false);

@@ -144,7 +144,7 @@ internal sealed class InlineFlow(
         var first = slideshow.Images.FirstOrDefault() ?? throw new MediaExtractionException($"Post {slideshow.PostId} has no image.");
         await using var file = await downloader.DownloadAsync(first, slideshow.Download, cancellationToken, limits.Value.MaxUploadBytes);
         var format = await MediaPreparation.SniffAsync(file, cancellationToken);
-        var image = await preparation.PrepareAsync(file, format, $"{slideshow.PostId}_1", _ => Task.CompletedTask, cancellationToken);
+        await using var image = await preparation.PrepareAsync(file, format, $"{slideshow.PostId}_1", _ => Task.CompletedTask, cancellationToken);
         var storageCaption = Captions.Storage(job.User, slideshow.Link);
         var uploaded = await api.SendAsync(job.StorageChannel, image.AsDocument ? "sendDocument" : "sendPhoto", async (client, token) =>
         {

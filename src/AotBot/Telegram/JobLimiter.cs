@@ -13,15 +13,17 @@ internal sealed class JobLimiter : IDisposable
 {
     private readonly IOptions<LimitsOptions> _options;
     private readonly MemoryBudget _memory;
+    private readonly IdleTrimmer _idle;
     private readonly ConcurrentDictionary<long, int> _perUser = new();
     private readonly SemaphoreSlim _slots;
     private int _waiting;
     private int _running;
 
-    public JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory, BotMetrics metrics)
+    public JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory, IdleTrimmer idle, BotMetrics metrics)
     {
         _options = options;
         _memory = memory;
+        _idle = idle;
         _slots = new SemaphoreSlim(options.Value.MaxConcurrentJobs, options.Value.MaxConcurrentJobs);
         metrics.ObserveQueueDepth("jobs", () => Volatile.Read(ref _waiting));
     }
@@ -66,6 +68,7 @@ internal sealed class JobLimiter : IDisposable
             Interlocked.Decrement(ref _waiting);
         }
         Interlocked.Increment(ref _running);
+        _idle.JobStarted();
         return new Slot(this);
     }
 
@@ -102,6 +105,7 @@ internal sealed class JobLimiter : IDisposable
         {
             if (Interlocked.Exchange(ref _released, 1) != 0) return;
             Interlocked.Decrement(ref limiter._running);
+            limiter._idle.JobEnded();
             limiter._slots.Release();
         }
     }

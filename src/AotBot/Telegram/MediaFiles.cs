@@ -2,33 +2,25 @@ using System.Runtime.InteropServices;
 using AotBot.Http;
 using AotBot.Imaging;
 using AotBot.Sources;
+using Microsoft.Extensions.Options;
 using Telegram.Bot.Types;
 
 namespace AotBot.Telegram;
 
 /// <summary>
-/// One file to send: a cached <c>file_id</c>, a downloaded body or converted bytes. Bodies are opened afresh for each
+/// One file to send: a cached <c>file_id</c>, or a downloaded or converted body. Bodies are opened afresh for each
 /// attempt (a 429 resends the whole request), into an <see cref="OpenStreams"/> the attempt disposes.
 /// </summary>
-internal readonly record struct Payload(string? FileId, DownloadedFile? File, ReadOnlyMemory<byte> Bytes, string FileName)
+internal readonly record struct Payload(string? FileId, DownloadedFile? File, string FileName)
 {
-    public static Payload Cached(string fileId) => new(fileId, null, default, "");
+    public static Payload Cached(string fileId) => new(fileId, null, "");
 
-    public static Payload Of(DownloadedFile file, string fileName) => new(null, file, default, fileName);
+    public static Payload Of(DownloadedFile file, string fileName) => new(null, file, fileName);
 
-    public static Payload Of(ReadOnlyMemory<byte> bytes, string fileName) => new(null, null, bytes, fileName);
-
-    public InputFile Open(OpenStreams streams)
-    {
-        if (FileId is { } id) return InputFile.FromFileId(id);
-        var stream = File is { } file ? file.OpenRead() : AsStream(Bytes);
-        return InputFile.FromStream(streams.Add(stream), FileName);
-    }
-
-    private static MemoryStream AsStream(ReadOnlyMemory<byte> bytes) =>
-        MemoryMarshal.TryGetArray(bytes, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(bytes.ToArray(), writable: false);
+    public InputFile Open(OpenStreams streams) =>
+        FileId is { } id
+            ? InputFile.FromFileId(id)
+            : InputFile.FromStream(streams.Add(File!.OpenRead()), FileName);
 }
 
 /// <summary>The streams one send attempt opened.</summary>
@@ -48,12 +40,22 @@ internal sealed class OpenStreams : IAsyncDisposable
     }
 }
 
-/// <summary>An image ready to send: as a photo, or as a document when it is not one Telegram shows.</summary>
-internal sealed record PreparedImage(Payload Payload, bool AsDocument, bool Converted);
+/// <summary>
+/// An image ready to send: as a photo, or as a document when it is not one Telegram shows. A converted image owns its
+/// JPEG (<paramref name="Output"/>), freed on dispose; otherwise the payload is the caller's download.
+/// </summary>
+internal sealed record PreparedImage(Payload Payload, bool AsDocument, bool Converted, DownloadedFile? Output = null) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Output?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
 
 /// <summary>The download-side steps both senders share: covers, sniffing and converting images.</summary>
-internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConverter converter)
+internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConverter converter, MediaMemory memory, IOptions<ImagingOptions> imaging)
 {
+    // An original that waits in a temp file is read back into memory only when a worker is about to be free for it:
+    // ten slideshows queueing all their images would otherwise read them all back at once.
+    private readonly SemaphoreSlim _readBack = new(imaging.Value.EffectiveWorkers);
+
     // Telegram ignores a thumbnail over 200 kB; a bigger cover is not worth the bytes.
     internal const long MaxCoverBytes = 200 * 1024;
 
@@ -93,10 +95,11 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
             return new PreparedImage(Payload.Of(file, baseName + Extension(format)), AsDocument: false, Converted: false);
         try
         {
-            var converted = await converter.ConvertAsync(await ReadAllAsync(file, cancellationToken), cancellationToken);
+            var converted = await ConvertAsync(file, cancellationToken);
             // A slideshow's originals would otherwise stay until its album is sent: 12 MP HEICs, a dozen per job.
             await file.DisposeAsync();
-            return new PreparedImage(Payload.Of(converted.Jpeg, baseName + ".jpg"), converted.SendAsDocument, Converted: true);
+            var output = Keep(converted.Jpeg);
+            return new PreparedImage(Payload.Of(output, baseName + ".jpg"), converted.SendAsDocument, Converted: true, output);
         }
         catch (ImageConversionException ex)
         {
@@ -116,12 +119,28 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
         _ => ".bin",
     };
 
-    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(DownloadedFile file, CancellationToken cancellationToken)
+    private async Task<ConvertedImage> ConvertAsync(DownloadedFile file, CancellationToken cancellationToken)
     {
-        if (file.Memory is { } memory) return memory;
-        await using var stream = file.OpenRead();
-        var bytes = new byte[file.Length];
-        await stream.ReadExactlyAsync(bytes, cancellationToken);
-        return bytes;
+        if (file.Memory is { } inMemory) return await converter.ConvertAsync(inMemory, cancellationToken);
+        await _readBack.WaitAsync(cancellationToken);
+        try
+        {
+            var bytes = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
+            await using (var stream = file.OpenRead())
+                await stream.ReadExactlyAsync(bytes, cancellationToken);
+            return await converter.ConvertAsync(bytes, cancellationToken);
+        }
+        finally
+        {
+            _readBack.Release();
+        }
+    }
+
+    /// <summary>The JPEG in memory while the media memory has room for it, else in a temp file until it is sent.</summary>
+    private DownloadedFile Keep(ReadOnlyMemory<byte> jpeg)
+    {
+        if (!memory.TryTake(jpeg.Length)) return TempDownloadedFile.Write(jpeg.Span, "image/jpeg");
+        var array = MemoryMarshal.TryGetArray(jpeg, out var segment) && segment.Offset == 0 ? segment.Array! : jpeg.ToArray();
+        return new PooledDownloadedFile(array, jpeg.Length, "image/jpeg", pooled: false, memory, jpeg.Length);
     }
 }

@@ -157,6 +157,7 @@ internal sealed class MediaSender(
         }
 
         var outcomes = await downloader.DownloadAllAsync(images, slideshow.Download, cancellationToken);
+        PreparedImage[] converted = [];
         try
         {
             var downloaded = new List<(int Index, DownloadedFile File)>();
@@ -169,7 +170,7 @@ internal sealed class MediaSender(
                 throw outcomes.Select(o => o.Error).OfType<AotBotException>().FirstOrDefault()
                       ?? new NetworkException($"No image of post {slideshow.PostId} could be downloaded.");
 
-            var (prepared, converted) = await PrepareImagesAsync(request, slideshow, downloaded, asDocuments, cancellationToken);
+            (var prepared, converted) = await PrepareImagesAsync(request, slideshow, downloaded, asDocuments, cancellationToken);
             var sent = await SendItemsAsync(request, prepared, cancellationToken);
             await SendSlideshowCaptionAsync(request, slideshow, cancellationToken);
             // Only a complete set is worth caching: a partial one would answer later requests with missing images.
@@ -178,7 +179,7 @@ internal sealed class MediaSender(
                 await store.SaveCachedMediaAsync(new CachedMedia(slideshow.Source, slideshow.PostId, request.Mode, DownloadKind.Slideshow,
                     files, null, null, null, null, slideshow.Music?.Title, slideshow.Music?.Author), cancellationToken);
             }
-            return new Delivery(CacheHit: false, converted);
+            return new Delivery(CacheHit: false, converted.Length > 0);
         }
         finally
         {
@@ -186,10 +187,12 @@ internal sealed class MediaSender(
             {
                 if (outcome.File is { } file) await file.DisposeAsync();
             }
+            foreach (var image in converted) await image.DisposeAsync();
         }
     }
 
-    private async Task<(List<Item> Items, bool Converted)> PrepareImagesAsync(ChatRequest request, Slideshow slideshow,
+    /// <summary>The items to send, and the converted images, which the caller disposes once they are sent.</summary>
+    private async Task<(List<Item> Items, PreparedImage[] Converted)> PrepareImagesAsync(ChatRequest request, Slideshow slideshow,
         List<(int Index, DownloadedFile File)> downloaded, bool asDocuments, CancellationToken cancellationToken)
     {
         var formats = new ImageFormat[downloaded.Count];
@@ -200,7 +203,7 @@ internal sealed class MediaSender(
         if (asDocuments)
         {
             // File mode: the originals, no conversion.
-            return (downloaded.Select((d, i) => new Item(Payload.Of(d.File, NameOf(i) + MediaPreparation.Extension(formats[i])), true)).ToList(), false);
+            return (downloaded.Select((d, i) => new Item(Payload.Of(d.File, NameOf(i) + MediaPreparation.Extension(formats[i])), true)).ToList(), []);
         }
 
         Message? processing = null;
@@ -208,13 +211,24 @@ internal sealed class MediaSender(
             processing = await api.SendTextAsync(request, texts.Text(request.Language, "processing"), cancellationToken);
         try
         {
-            var prepared = await Task.WhenAll(downloaded.Select((d, i) => preparation.PrepareAsync(d.File, formats[i], NameOf(i),
+            var preparing = downloaded.Select((d, i) => preparation.PrepareAsync(d.File, formats[i], NameOf(i),
                 error =>
                 {
                     logger.ConversionFailed(d.Index, slideshow.Source, slideshow.PostId, error.Message);
                     return Task.CompletedTask;
-                }, cancellationToken)));
-            return (prepared.Select(p => new Item(p.Payload, p.AsDocument)).ToList(), prepared.Any(p => p.Converted));
+                }, cancellationToken)).ToList();
+            try
+            {
+                await Task.WhenAll(preparing);
+            }
+            catch
+            {
+                // The images that did convert hold memory or temp files nobody else will free.
+                foreach (var done in preparing.Where(t => t.IsCompletedSuccessfully)) await done.Result.DisposeAsync();
+                throw;
+            }
+            var prepared = preparing.Select(t => t.Result).ToList();
+            return (prepared.Select(p => new Item(p.Payload, p.AsDocument)).ToList(), [.. prepared.Where(p => p.Converted)]);
         }
         finally
         {

@@ -70,6 +70,40 @@ public sealed class DownloadSpecs
         Assert.False(File.Exists(path));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Bodies_past_the_memory_total_of_all_jobs_go_to_temp_files_until_held_ones_are_freed(bool chunked)
+    {
+        // Arrange: each body fits the per-body limit; two do not fit the total
+        await using var server = FaultServer.Start();
+        server.Map("/i.heic", FaultReply.Bytes(300_000, chunked));
+        var (time, logs) = HttpTestData.Clock();
+        await using var http = HttpTestData.Layer(time, logs, ("Http:MemoryBufferLimit", "1000000"), ("Http:MemoryBufferTotal", "500000"));
+        var memory = http.Get<MediaMemory>();
+        var file = new MediaFile([server.Url("/i.heic")]);
+
+        // Act
+        var first = await http.Downloader.DownloadAsync(file, DownloadContext.Plain(), CancellationToken.None);
+        var second = await http.Downloader.DownloadAsync(file, DownloadContext.Plain(), CancellationToken.None);
+        var heldWithBoth = memory.Held;
+        var firstInMemory = first.Memory is not null;
+        await first.DisposeAsync();
+        var third = await http.Downloader.DownloadAsync(file, DownloadContext.Plain(), CancellationToken.None);
+        var heldAfter = memory.Held;
+
+        // Assert: the second went to a file with the same bytes; freeing the first made room for the third
+        Assert.True(firstInMemory);
+        Assert.IsType<TempDownloadedFile>(second);
+        await DownloadedFileAssert.HoldsPattern(second, 300_000);
+        Assert.Equal(300_000, heldWithBoth);
+        Assert.NotNull(third.Memory);
+        Assert.Equal(300_000, heldAfter);
+        await second.DisposeAsync();
+        await third.DisposeAsync();
+        Assert.Equal(0, memory.Held);
+    }
+
     [Fact]
     public async Task I_get_too_large_from_the_content_length_before_any_body_byte_is_read()
     {

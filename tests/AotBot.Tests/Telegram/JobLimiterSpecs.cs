@@ -12,7 +12,7 @@ public sealed class JobLimiterSpecs
     {
         var limits = Options.Create(new LimitsOptions { MaxJobsPerUser = perUser, MaxConcurrentJobs = concurrent });
         return new JobLimiter(limits, new MemoryBudget(limits, TimeProvider.System, NullLogger<MemoryBudget>.Instance),
-            new BotMetrics(TimeProvider.System));
+            new IdleTrimmer(TimeSpan.Zero, TimeProvider.System, () => { }), new BotMetrics(TimeProvider.System));
     }
 
     [Fact]
@@ -45,7 +45,8 @@ public sealed class JobLimiterSpecs
         var used = 50L;
         var time = new FakeTimeProvider();
         var limits = Options.Create(new LimitsOptions { MaxJobsPerUser = 3, MaxConcurrentJobs = 2 });
-        using var limiter = new JobLimiter(limits, new MemoryBudget(100, () => Interlocked.Read(ref used), time, NullLogger<MemoryBudget>.Instance), new BotMetrics(TimeProvider.System));
+        using var limiter = new JobLimiter(limits, new MemoryBudget(100, () => Interlocked.Read(ref used), time, NullLogger<MemoryBudget>.Instance),
+            new IdleTrimmer(TimeSpan.Zero, time, () => { }), new BotMetrics(TimeProvider.System));
         var first = await limiter.EnterAsync(default);
         var second = await limiter.EnterAsync(default);
         var third = limiter.EnterAsync(default);
