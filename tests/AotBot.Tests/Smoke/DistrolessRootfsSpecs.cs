@@ -1,8 +1,11 @@
+using AotBot.Tests.Imaging;
+
 namespace AotBot.Tests.Smoke;
 
 /// <summary>
 /// There is no Docker engine here, so the distroless image's premise is proved on a folder that holds only what
-/// gcr.io/distroless/cc-debian12:nonroot holds, run with chroot as uid 65532.
+/// gcr.io/distroless/cc-debian12:nonroot holds, run with chroot as uid 65532 on a read-only root with only /data
+/// writable, as <c>docker run --read-only -v aotbot-data:/data</c> would.
 /// </summary>
 public sealed class DistrolessRootfsSpecs : IDisposable
 {
@@ -17,10 +20,26 @@ public sealed class DistrolessRootfsSpecs : IDisposable
         Assert.True(result.ExitCode == 0, result.Stderr);
     }
 
+    /// <summary>
+    /// In a mount namespace of its own (private propagation, so nothing reaches the host and every mount dies with the
+    /// process): the root bound read-only, /data bound over it writable, then chroot as uid 65532.
+    /// </summary>
+    private const string ReadOnlyRoot = """
+        set -e
+        mount --bind "$0" "$0"
+        mount --bind "$0/data" "$0/data"
+        mount -o remount,bind,ro "$0"
+        exec chroot --userspec=65532:65532 "$0" "$@"
+        """;
+
+    private string[] Inside => ["-m", "--propagation", "private", "sh", "-c", ReadOnlyRoot, _root, "/app/aotbot"];
+
+    /// <summary>What Dockerfile.distroless sets: temp files (large downloads) go to the volume, not the read-only /tmp.</summary>
+    private static Dictionary<string, string?> InsideEnvironment(string token) =>
+        new() { ["HOME"] = "/home/nonroot", ["TMPDIR"] = "/data", ["BOT_TOKEN"] = token };
+
     private Task<PublishedBinary.Result> RunInsideAsync(params string[] args) =>
-        PublishedBinary.RunAsync(["--userspec=65532:65532", _root, "/app/aotbot", .. args],
-            new Dictionary<string, string?> { ["HOME"] = "/home/nonroot", ["BOT_TOKEN"] = ValidToken },
-            fileName: "chroot");
+        PublishedBinary.RunAsync([.. Inside, .. args], InsideEnvironment(ValidToken), fileName: "unshare");
 
     [RootAndPublishedBinaryFact]
     public async Task The_binary_runs_its_verbs_inside_a_distroless_rootfs_as_uid_65532()
@@ -83,18 +102,15 @@ public sealed class DistrolessRootfsSpecs : IDisposable
     }
 
     [RootAndPublishedBinaryFact]
-    public async Task The_bot_answers_a_message_from_inside_the_rootfs_as_uid_65532_writing_only_its_data_dir()
+    public async Task The_bot_answers_a_message_from_inside_the_rootfs_as_uid_65532_on_a_read_only_root_writing_only_its_data_dir()
     {
-        // Arrange: chroot shares the host's loopback, so the bot inside reaches the fake Bot API outside.
+        // Arrange: the namespace shares the host's network, so the bot inside reaches the fake Bot API outside.
         await AssembleAsync();
         await using var api = await AotBot.Testing.FakeBotApi.FakeBotApi.StartAsync();
-        await using var bot = RunningBinary.Start([], new Dictionary<string, string?>
-        {
-            ["HOME"] = "/home/nonroot",
-            ["BOT_TOKEN"] = api.Token,
-            ["AOTBOT_Telegram__ApiBaseUrl"] = api.BaseUrl.ToString(),
-            ["AOTBOT_Storage__ConnectionString"] = "Data Source=/data/aotbot.db",
-        }, fileName: "chroot", prefixArgs: ["--userspec=65532:65532", _root, "/app/aotbot"]);
+        var environment = InsideEnvironment(api.Token);
+        environment["AOTBOT_Telegram__ApiBaseUrl"] = api.BaseUrl.ToString();
+        environment["AOTBOT_Storage__ConnectionString"] = "Data Source=/data/aotbot.db";
+        await using var bot = RunningBinary.Start([], environment, fileName: "unshare", prefixArgs: Inside);
         await api.WaitForCallsAsync("getUpdates", 1, TimeSpan.FromSeconds(30));
 
         // Act
@@ -104,11 +120,30 @@ public sealed class DistrolessRootfsSpecs : IDisposable
 
         // Assert: one message in, one reply out; everything it wrote is under /data (the rest of the root is root's)
         Assert.Equal(4242, reply.ChatId);
-        Assert.Equal(0, exit);
+        Assert.True(exit == 0, bot.Output);
         Assert.True(File.Exists(Path.Combine(_root, "data", "aotbot.db")));
         var owned = await PublishedBinary.RunAsync([_root, "-uid", "65532", "-not", "-path", _root + "/data*", "-not", "-path", _root + "/home/nonroot"],
             fileName: "find");
         Assert.Equal("", owned.Stdout.Trim());
+    }
+
+    [RootAndPublishedBinaryFact]
+    public async Task Inside_the_rootfs_only_the_data_dir_is_writable_even_where_uid_65532_has_permission()
+    {
+        // Arrange: /tmp is mode 1777, so only a read-only mount can stop uid 65532 writing there.
+        await AssembleAsync();
+        File.Copy(ImagingFixtures.Path("flat.heic"), Path.Combine(_root, "data", "flat.heic"));
+
+        // Act
+        var intoTmp = await RunInsideAsync("convert", "/data/flat.heic", "-o", "/tmp");
+        var intoData = await RunInsideAsync("convert", "/data/flat.heic", "-o", "/data");
+
+        // Assert
+        Assert.NotEqual(0, intoTmp.ExitCode);
+        Assert.Contains("Read-only file system", intoTmp.Stdout + intoTmp.Stderr);
+        Assert.False(File.Exists(Path.Combine(_root, "tmp", "flat.jpg")));
+        Assert.True(intoData.ExitCode == 0, intoData.Stdout + intoData.Stderr);
+        Assert.True(File.Exists(Path.Combine(_root, "data", "flat.jpg")));
     }
 
     public void Dispose()
@@ -123,6 +158,6 @@ public sealed class RootAndPublishedBinaryFactAttribute : FactAttribute
     public RootAndPublishedBinaryFactAttribute()
     {
         if (PublishedBinary.Directory is null) Skip = "No published binary: run through ./build.sh test";
-        else if (Environment.UserName != "root") Skip = "Needs root for chroot and mknod";
+        else if (Environment.UserName != "root") Skip = "Needs root for chroot, mknod and mount";
     }
 }
