@@ -113,6 +113,9 @@ log "10 slideshows x 12 TikTok-size HEIC at once, Imaging:Workers=2"
 log "10 slideshows x 12 phone-size (12 MP) HEIC at once, Imaging:Workers=2"
 "$LOAD" memory --bin "$BIN" --data "$WORK/memory-phone" --images "$CACHE/load-v1/phone" --width 4032 --height 3024 \
   --bot-arg --Imaging:Workers=2 | sed 's/^memory_/phone_/' | tee -a "$RESULTS" >&2
+log "the same with Limits:MemoryBudgetMB=150"
+"$LOAD" memory --bin "$BIN" --data "$WORK/memory-budget" --images "$CACHE/load-v1/phone" --width 4032 --height 3024 \
+  --bot-arg --Imaging:Workers=2 --bot-arg --Limits:MemoryBudgetMB=150 | sed 's/^memory_/budget_/' | tee -a "$RESULTS" >&2
 
 # --- load ----------------------------------------------------------------------------------------------------
 log "load: per-kind phases, then 730 video links + 20 slideshows + 250 music presses from 200 users"
@@ -146,6 +149,8 @@ printf '| shipped (%s) | %s | | |\n' "$(get shipped_files | sed 's/ *$//; s/ /, 
 printf '| start-up to first getUpdates (median of 5) | %s ms | | |\n' "$(get startup_ms_median)"
 printf '| idle RSS, polling, %s s after start-up | %s MB (%s anonymous, %s file-backed) | Python bot > 100 MB | < %s× |\n' \
   "$(get idle_after_s)" "$(get idle_rss_mb)" "$(get idle_rss_anon_mb)" "$(get idle_rss_file_mb)" "$(ratio "$(get idle_rss_mb)" 100)"
+printf '| idle RSS, polling, %s s after start-up (after the idle trim at 30 s) | %s MB (%s anonymous, %s file-backed) | goal ≤ 25 MB | %s× |\n' \
+  "$(get trimmed_at_s)" "$(get trimmed_rss_mb)" "$(get trimmed_rss_anon_mb)" "$(get trimmed_rss_file_mb)" "$(ratio "$(get trimmed_rss_mb)" 25)"
 heic_row vips "vs vips copy"
 heic_row heif-convert "vs heif-convert"
 heic_row magick "vs ImageMagick convert"
@@ -159,6 +164,11 @@ printf '| 10 slideshows × 12 TikTok-size HEIC at once, Workers=2: answered, tim
   "$(get tiktok_ok)" "$(get tiktok_wall_s)" "$(get tiktok_peak_rss_mb)" "$(ratio "$(get tiktok_peak_rss_mb)" 200)"
 printf '| 10 slideshows × 12 phone-size (12 MP) HEIC at once, Workers=2: answered, time, peak RSS | %s, %s s, %s MB | goal ≤ 200 MB | %s× |\n' \
   "$(get phone_ok)" "$(get phone_wall_s)" "$(get phone_peak_rss_mb)" "$(ratio "$(get phone_peak_rss_mb)" 200)"
+printf '| the same, Limits:MemoryBudgetMB=150: answered, time, peak RSS | %s, %s s, %s MB | budget 150 MB | %s× |\n' \
+  "$(get budget_ok)" "$(get budget_wall_s)" "$(get budget_peak_rss_mb)" "$(ratio "$(get budget_peak_rss_mb)" 150)"
+printf '| RSS after each burst, 5 s later / after the idle trim: TikTok-size, 12 MP, 12 MP with budget | %s / %s, %s / %s, %s / %s MB | | |\n' \
+  "$(get tiktok_rss_after_5s_mb)" "$(get tiktok_rss_after_idle_trim_mb)" "$(get phone_rss_after_5s_mb)" "$(get phone_rss_after_idle_trim_mb)" \
+  "$(get budget_rss_after_5s_mb)" "$(get budget_rss_after_idle_trim_mb)"
 printf '| load: %s updates (%s video links, %s slideshows, %s music presses) from %s users in %s s: answered / ok / twice | %s / %s / %s | nothing lost | |\n' \
   "$(get load_updates)" "$(get load_video_count)" "$(get load_slideshow_count)" "$(get load_music_count)" "$(get load_users)" \
   "$(get load_span_s)" "$(get load_answered)" "$(get load_ok)" "$(get load_answered_twice)"

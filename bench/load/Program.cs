@@ -1,5 +1,6 @@
 // Load, memory and start-up driver for the published bot; bench/run.sh runs it and prints the README table.
-//   startup  --bin B [--runs 5] [--idle-seconds 10]           start-up to first getUpdates; idle RSS and CPU
+//   startup  --bin B [--runs 5] [--idle-seconds 10] [--trimmed-at-seconds 65]
+//                                                             start-up to first getUpdates; idle RSS and CPU, then RSS after the idle trim
 //   load     --bin B --images DIR [--users 200] [--videos 730] [--slideshows 20] [--music 250] [--seconds 55]
 //            per-kind phases (one job at a time: latency alone, CPU seconds per job) then the mixed run
 //   memory   --bin B --images DIR [--slideshows 10] [--per 12] [--width W --height H]
@@ -100,6 +101,17 @@ namespace AotBot.Bench.Load
                 Result("idle_hwm_mb", Mb(peak));
                 Result("idle_cpu_s", (rig.Bot.CpuSeconds() - cpu).ToString("F2", CultureInfo.InvariantCulture));
                 Result("startup_cpu_s", cpu.ToString("F2", CultureInfo.InvariantCulture));
+
+                // Limits:IdleTrimSeconds (30 s by default) after start-up the bot gives memory back; measured well after,
+                // so the pages the polling loop touches again are back in.
+                var trimmedAt = TimeSpan.FromSeconds(options.Int("trimmed-at-seconds", 65));
+                await Task.Delay(trimmedAt - startup - idle > TimeSpan.Zero ? trimmedAt - startup - idle : TimeSpan.Zero);
+                var (trimmedRss, _) = rig.Bot.Memory();
+                var (trimmedAnonymous, trimmedFileBacked) = rig.Bot.ResidentParts();
+                Result("trimmed_at_s", trimmedAt.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+                Result("trimmed_rss_mb", Mb(trimmedRss));
+                Result("trimmed_rss_anon_mb", Mb(trimmedAnonymous));
+                Result("trimmed_rss_file_mb", Mb(trimmedFileBacked));
             }
             return 0;
         }
@@ -259,6 +271,9 @@ namespace AotBot.Bench.Load
             await WaitAllAsync([followUp], TimeSpan.FromSeconds(60), CancellationToken.None);
             Result("memory_follow_up_ms", followUp.Succeeded ? Ms(followUp.Latency) : $"not answered in 60 s ({followUp.Outcome ?? "silence"})");
             Result("memory_rss_after_follow_up_mb", Mb(rig.Bot.Memory().Rss));
+            // Past Limits:IdleTrimSeconds (30 s by default) with no job: what the burst leaves once the bot gives memory back.
+            await Task.Delay(TimeSpan.FromSeconds(options.Int("trim-wait-seconds", 40)));
+            Result("memory_rss_after_idle_trim_mb", Mb(rig.Bot.Memory().Rss));
             // For a look at /proc/<pid>/smaps after the burst.
             if (options.Int("hold-seconds", 0) is > 0 and var hold)
             {

@@ -32,7 +32,7 @@ public static class Settings
         new("Http:ReadIdleTimeout", "00:00:20", "An attempt fails when no body byte arrives for this long"),
         new("Http:MaxRetryAfter", "00:00:30", "Longest Retry-After honoured; longer ones wait this long"),
         new("Http:MemoryBufferLimit", "8388608", "Downloads up to this many bytes stay in memory; larger ones spill to a temp file"),
-        new("Http:MemoryBufferTotal", "33554432", "Downloaded and converted media all jobs together keep in memory; past it, they go to temp files"),
+        new("Http:MemoryBufferTotal", "16777216", "Downloaded and converted media all jobs together keep in memory; past it, they go to temp files"),
         new("Http:ProxyFile", "", "File with one proxy URL per line, rotated between jobs and on retry"),
         new("Http:MaxConcurrentDownloads", "16", "Downloads in flight across all jobs"),
         new("Http:DownloadsPerJob", "4", "Downloads in flight for one job"),

@@ -44,7 +44,7 @@ public sealed record HttpOptions
 
     /// <summary>Bytes of downloaded and converted media all jobs together keep in memory; past it, they go to temp files.</summary>
     [Range(0, 1_073_741_824L * 16, ErrorMessage = "Http:MemoryBufferTotal must be between 0 and 17179869184: set AOTBOT_Http__MemoryBufferTotal")]
-    public long MemoryBufferTotal { get; set; } = 32 * 1024 * 1024;
+    public long MemoryBufferTotal { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Downloads in flight across all jobs.</summary>
     [Range(1, 1024, ErrorMessage = "Http:MaxConcurrentDownloads must be between 1 and 1024: set AOTBOT_Http__MaxConcurrentDownloads")]

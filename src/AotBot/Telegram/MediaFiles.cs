@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using AotBot.Hosting;
 using AotBot.Http;
 using AotBot.Imaging;
 using AotBot.Sources;
@@ -50,11 +51,13 @@ internal sealed record PreparedImage(Payload Payload, bool AsDocument, bool Conv
 }
 
 /// <summary>The download-side steps both senders share: covers, sniffing and converting images.</summary>
-internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConverter converter, MediaMemory memory, IOptions<ImagingOptions> imaging)
+internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConverter converter, MediaMemory memory,
+    MemoryBudget budget, IOptions<ImagingOptions> imaging)
 {
     // An original that waits in a temp file is read back into memory only when a worker is about to be free for it:
     // ten slideshows queueing all their images would otherwise read them all back at once.
     private readonly SemaphoreSlim _readBack = new(imaging.Value.EffectiveWorkers);
+    private int _converting;
 
     // Telegram ignores a thumbnail over 200 kB; a bigger cover is not worth the bytes.
     internal const long MaxCoverBytes = 200 * 1024;
@@ -119,20 +122,33 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
         _ => ".bin",
     };
 
+    /// <summary>
+    /// Converts once <c>Limits:MemoryBudgetMB</c> has room: a decode is the largest thing a job allocates (~40 MB for a
+    /// 12 MP photo), so past the budget it waits for the running ones to end rather than add to them.
+    /// </summary>
     private async Task<ConvertedImage> ConvertAsync(DownloadedFile file, CancellationToken cancellationToken)
     {
-        if (file.Memory is { } inMemory) return await converter.ConvertAsync(inMemory, cancellationToken);
-        await _readBack.WaitAsync(cancellationToken);
+        await budget.WaitForRoomAsync(() => Volatile.Read(ref _converting), cancellationToken);
+        Interlocked.Increment(ref _converting);
         try
         {
-            var bytes = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
-            await using (var stream = file.OpenRead())
-                await stream.ReadExactlyAsync(bytes, cancellationToken);
-            return await converter.ConvertAsync(bytes, cancellationToken);
+            if (file.Memory is { } inMemory) return await converter.ConvertAsync(inMemory, cancellationToken);
+            await _readBack.WaitAsync(cancellationToken);
+            try
+            {
+                var bytes = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
+                await using (var stream = file.OpenRead())
+                    await stream.ReadExactlyAsync(bytes, cancellationToken);
+                return await converter.ConvertAsync(bytes, cancellationToken);
+            }
+            finally
+            {
+                _readBack.Release();
+            }
         }
         finally
         {
-            _readBack.Release();
+            Interlocked.Decrement(ref _converting);
         }
     }
 

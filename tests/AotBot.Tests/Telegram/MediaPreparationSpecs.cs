@@ -3,12 +3,16 @@ using AotBot.Imaging;
 using AotBot.Telegram;
 using AotBot.Tests.Http;
 using AotBot.Tests.Imaging;
+using AotBot.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Tests.Telegram;
 
 public sealed class MediaPreparationSpecs
 {
+    private static readonly MemoryBudget NoBudget = new(0, () => 0, TimeProvider.System, NullLogger<MemoryBudget>.Instance);
+
     [Fact]
     public async Task A_converted_image_gives_its_original_back_at_once_and_a_failed_one_keeps_it_for_the_document()
     {
@@ -16,7 +20,7 @@ public sealed class MediaPreparationSpecs
         var (time, logs) = HttpTestData.Clock();
         await using var http = HttpTestData.Layer(time, logs);
         await using var converter = ImagingFixtures.Converter();
-        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), Options.Create(new ImagingOptions { Workers = 1 }));
+        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), NoBudget, Options.Create(new ImagingOptions { Workers = 1 }));
         var heic = ImagingFixtures.Bytes("quadrants.heic");
         await using var original = new PooledDownloadedFile(heic, heic.Length, "image/heic", pooled: false);
         var truncated = heic[..(heic.Length / 2)];
@@ -46,7 +50,7 @@ public sealed class MediaPreparationSpecs
         var heic = ImagingFixtures.Bytes("quadrants.heic");
         var jpegLength = (await converter.ConvertAsync(heic, CancellationToken.None)).Jpeg.Length;
         var memory = new MediaMemory(jpegLength + jpegLength / 2);
-        var preparation = new MediaPreparation(http.Downloader, converter, memory, Options.Create(new ImagingOptions { Workers = 1 }));
+        var preparation = new MediaPreparation(http.Downloader, converter, memory, NoBudget, Options.Create(new ImagingOptions { Workers = 1 }));
         PooledDownloadedFile Original() => new(heic, heic.Length, "image/heic", pooled: false);
 
         // Act
@@ -83,7 +87,7 @@ public sealed class MediaPreparationSpecs
         var (time, logs) = HttpTestData.Clock();
         await using var http = HttpTestData.Layer(time, logs);
         await using var converter = ImagingFixtures.Converter();
-        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), Options.Create(new ImagingOptions { Workers = 1 }));
+        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), NoBudget, Options.Create(new ImagingOptions { Workers = 1 }));
         var heic = ImagingFixtures.Bytes("quadrants.heic");
         var original = TempDownloadedFile.Write(heic, "image/heic");
 
@@ -95,6 +99,26 @@ public sealed class MediaPreparationSpecs
         Assert.False(File.Exists(original.FilePath));
         var jpeg = prepared.Output!.Memory!.Value.ToArray();
         Assert.Equal([0xFF, 0xD8, 0xFF], jpeg[..3]);
+        Assert.False(prepared.AsDocument);
+    }
+
+    [Fact]
+    public async Task Over_the_memory_budget_with_no_other_conversion_running_an_image_still_converts()
+    {
+        // Arrange: the process is "over" a one-byte budget for good; waiting could free nothing
+        var (time, logs) = HttpTestData.Clock();
+        await using var http = HttpTestData.Layer(time, logs);
+        await using var converter = ImagingFixtures.Converter();
+        var budget = new MemoryBudget(1, () => long.MaxValue, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), NullLogger<MemoryBudget>.Instance);
+        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), budget, Options.Create(new ImagingOptions { Workers = 1 }));
+        var heic = ImagingFixtures.Bytes("quadrants.heic");
+
+        // Act
+        await using var prepared = await preparation.PrepareAsync(new PooledDownloadedFile(heic, heic.Length, "image/heic", pooled: false),
+            ImageFormat.Heif, "a", _ => Task.CompletedTask, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Assert
+        Assert.True(prepared.Converted);
         Assert.False(prepared.AsDocument);
     }
 }
