@@ -38,9 +38,14 @@ public sealed class MemoryBudget
     /// ends. Jobs already running are never stopped: they are what frees the memory. When none runs
     /// (<paramref name="othersRunning"/> is 0), waiting could free nothing, so the job goes over budget.
     /// </summary>
-    public async ValueTask WaitForRoomAsync(Func<int> othersRunning, CancellationToken cancellationToken)
+    /// <param name="expected">
+    /// Bytes the work about to start and the running work it waits on are still expected to add to the measurement
+    /// (a decode's planes); room means room for them too.
+    /// </param>
+    public async ValueTask WaitForRoomAsync(Func<int> othersRunning, CancellationToken cancellationToken, Func<long>? expected = null)
     {
-        if (!IsEnabled || _measure() < _budgetBytes) return;
+        long Used() => _measure() + (expected?.Invoke() ?? 0);
+        if (!IsEnabled || Used() < _budgetBytes) return;
 
         var start = _time.GetTimestamp();
         var running = int.MaxValue;
@@ -54,7 +59,7 @@ public sealed class MemoryBudget
                 Reclaim();
                 running = now;
             }
-            var used = _measure();
+            var used = Used();
             if (used < _budgetBytes)
             {
                 if (waiting) _logger.MemoryBudgetResumed(used / (1024 * 1024), (long)_time.GetElapsedTime(start).TotalMilliseconds);

@@ -16,8 +16,9 @@ internal static class BodyReader
     // A body of a known size from here up gets an array of its own, of its exact size, which the GC takes back.
     // ArrayPool.Shared would round it up to a power of two and keep it after a burst (up to 32 per size and core,
     // trimmed only by later gen2 GCs). Measured by bench/load: ten slideshows of twelve 1.3 MB HEICs left an idle bot
-    // holding ~200 MB of managed heap, mostly such arrays, which not even a memory budget's full GC could free.
-    internal const int PooledBelow = 1024 * 1024;
+    // holding ~200 MB of managed heap, mostly such arrays, which not even a memory budget's full GC could free; with
+    // the line at 1 MB, ten slideshows of 240 KB TikTok images still left the idle-trimmed bot 16 MB over its start.
+    internal const int PooledBelow = 64 * 1024;
 
     /// <exception cref="MediaTooLargeException">The declared or streamed length passes <paramref name="cap"/>.</exception>
     /// <param name="memory">

@@ -59,6 +59,10 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
     private readonly SemaphoreSlim _readBack = new(imaging.Value.EffectiveWorkers);
     private int _converting;
 
+    // What one decode adds at its peak, from the last image converted (YUV planes and the decoder's own, about three
+    // bytes a pixel): a slideshow's images are alike, so the next one is judged by it.
+    private long _decodeBytes;
+
     // Telegram ignores a thumbnail over 200 kB; a bigger cover is not worth the bytes.
     internal const long MaxCoverBytes = 200 * 1024;
 
@@ -128,27 +132,36 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
     /// </summary>
     private async Task<ConvertedImage> ConvertAsync(DownloadedFile file, CancellationToken cancellationToken)
     {
-        await budget.WaitForRoomAsync(() => Volatile.Read(ref _converting), cancellationToken);
+        // The running decodes may not have reached their peak yet: counted in full, with this one.
+        await budget.WaitForRoomAsync(() => Volatile.Read(ref _converting), cancellationToken,
+            () => (Volatile.Read(ref _converting) + 1) * Volatile.Read(ref _decodeBytes));
         Interlocked.Increment(ref _converting);
         try
         {
-            if (file.Memory is { } inMemory) return await converter.ConvertAsync(inMemory, cancellationToken);
-            await _readBack.WaitAsync(cancellationToken);
-            try
-            {
-                var bytes = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
-                await using (var stream = file.OpenRead())
-                    await stream.ReadExactlyAsync(bytes, cancellationToken);
-                return await converter.ConvertAsync(bytes, cancellationToken);
-            }
-            finally
-            {
-                _readBack.Release();
-            }
+            var converted = await ReadAndConvertAsync(file, cancellationToken);
+            Volatile.Write(ref _decodeBytes, 3L * converted.Width * converted.Height);
+            return converted;
         }
         finally
         {
             Interlocked.Decrement(ref _converting);
+        }
+    }
+
+    private async Task<ConvertedImage> ReadAndConvertAsync(DownloadedFile file, CancellationToken cancellationToken)
+    {
+        if (file.Memory is { } inMemory) return await converter.ConvertAsync(inMemory, cancellationToken);
+        await _readBack.WaitAsync(cancellationToken);
+        try
+        {
+            var bytes = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
+            await using (var stream = file.OpenRead())
+                await stream.ReadExactlyAsync(bytes, cancellationToken);
+            return await converter.ConvertAsync(bytes, cancellationToken);
+        }
+        finally
+        {
+            _readBack.Release();
         }
     }
 

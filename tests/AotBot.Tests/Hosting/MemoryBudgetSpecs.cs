@@ -80,4 +80,27 @@ public sealed class MemoryBudgetSpecs
         Assert.False(budget.IsEnabled);
         Assert.True(budget.WaitForRoomAsync(() => 1, CancellationToken.None).IsCompletedSuccessfully);
     }
+
+    [Fact]
+    public async Task Work_waits_when_what_it_and_the_running_work_are_expected_to_add_would_pass_the_budget()
+    {
+        // Arrange: measured 60 of 100, a decode expected to add 30; one decode already running
+        var used = 60L;
+        var running = 1;
+        var time = new FakeTimeProvider();
+        var budget = new MemoryBudget(100, () => Interlocked.Read(ref used), time, NullLogger<MemoryBudget>.Instance);
+
+        // Act
+        var alone = budget.WaitForRoomAsync(() => 0, CancellationToken.None, () => 30);
+        var second = budget.WaitForRoomAsync(() => Volatile.Read(ref running), CancellationToken.None, () => (Volatile.Read(ref running) + 1) * 30L).AsTask();
+        time.Advance(TimeSpan.FromSeconds(2));
+        var waited = !second.IsCompleted;
+        Volatile.Write(ref running, 0);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        await second.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Assert: 60 + 30 fits; 60 + 2 x 30 does not until the running decode ends
+        Assert.True(alone.IsCompletedSuccessfully);
+        Assert.True(waited);
+    }
 }
