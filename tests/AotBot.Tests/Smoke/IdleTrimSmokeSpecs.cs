@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace AotBot.Tests.Smoke;
 
 /// <summary>The published binary gives memory back when idle, and answers as before afterwards.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed partial class IdleTrimSmokeSpecs : IAsyncLifetime
 {
     private FakeBotApi _api = null!;
