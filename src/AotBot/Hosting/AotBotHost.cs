@@ -6,6 +6,7 @@ using AotBot.Storage;
 using AotBot.Telegram;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -41,7 +42,7 @@ public static class AotBotHost
         services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
-        services.AddSingleton<MemoryBudget>();
+        services.TryAddSingleton<MemoryBudget>();
         services.AddSingleton<IdleTrimmer>();
         services.AddHostedService(static services => services.GetRequiredService<IdleTrimmer>());
         services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>(

@@ -9,6 +9,12 @@ internal interface IHttpEndpoint
     string? Path { get; }
 
     ValueTask<ListenerResponse> HandleAsync(ListenerRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A refusal decided from the request line and headers alone (the body not read yet and empty here), or null to
+    /// read the body and call <see cref="HandleAsync"/>.
+    /// </summary>
+    ListenerResponse? Screen(ListenerRequest head) => null;
 }
 
 /// <summary>A request as the listener read it: the whole body is in memory (at most <see cref="ServerLimits.MaxBodyBytes"/>).</summary>

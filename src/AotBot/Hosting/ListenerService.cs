@@ -40,7 +40,7 @@ internal sealed class ListenerService(IOptions<HttpOptions> options, IEnumerable
         if (_server is not null || ListenAddress.Parse(listen) is not { } endPoint) return;
         try
         {
-            _server = MiniHttpServer.Start(endPoint, RouteAsync, new ServerLimits(), time, logger);
+            _server = MiniHttpServer.Start(endPoint, RouteAsync, new ServerLimits(), time, logger, Screen);
         }
         catch (SocketException ex)
         {
@@ -60,6 +60,9 @@ internal sealed class ListenerService(IOptions<HttpOptions> options, IEnumerable
     }
 
     public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
+
+    private ListenerResponse? Screen(ListenerRequest head) =>
+        _routes.TryGetValue(head.Path, out var endpoint) ? endpoint.Screen(head) : null;
 
     private ValueTask<ListenerResponse> RouteAsync(ListenerRequest request, CancellationToken cancellationToken) =>
         _routes.TryGetValue(request.Path, out var endpoint)

@@ -32,6 +32,9 @@ public sealed class MemoryBudget
     /// <summary>Whether a budget is set (0 = unlimited).</summary>
     public bool IsEnabled => _budgetBytes > 0;
 
+    /// <summary>Whether a budget is set and the process is over it now.</summary>
+    public bool IsOver => IsEnabled && _measure() >= _budgetBytes;
+
     /// <summary>
     /// Returns at once while the process is under budget. Otherwise gives memory back (a full GC and a trim of the
     /// native heap) and waits, polling, until it is under budget, giving memory back again each time a running job

@@ -45,6 +45,7 @@ internal sealed class MiniHttpServer : IAsyncDisposable
 
     private readonly Socket _listener;
     private readonly Func<ListenerRequest, CancellationToken, ValueTask<ListenerResponse>> _handler;
+    private readonly Func<ListenerRequest, ListenerResponse?>? _screen;
     private readonly ServerLimits _limits;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -55,10 +56,11 @@ internal sealed class MiniHttpServer : IAsyncDisposable
     private long _lastRefusalLogged;
 
     private MiniHttpServer(Socket listener, Func<ListenerRequest, CancellationToken, ValueTask<ListenerResponse>> handler,
-        ServerLimits limits, TimeProvider time, ILogger logger)
+        Func<ListenerRequest, ListenerResponse?>? screen, ServerLimits limits, TimeProvider time, ILogger logger)
     {
         _listener = listener;
         _handler = handler;
+        _screen = screen;
         _limits = limits;
         _time = time;
         _logger = logger;
@@ -72,8 +74,12 @@ internal sealed class MiniHttpServer : IAsyncDisposable
     public int OpenConnections => Volatile.Read(ref _open);
 
     /// <summary>Binds and starts accepting; throws <see cref="SocketException"/> when the address cannot be bound.</summary>
+    /// <param name="screen">
+    /// Sees each request's head (its body empty) before the body is read; a response it returns is sent at once and
+    /// the body never read, so a caller without the webhook's secret cannot make the server buffer a megabyte.
+    /// </param>
     public static MiniHttpServer Start(IPEndPoint endPoint, Func<ListenerRequest, CancellationToken, ValueTask<ListenerResponse>> handler,
-        ServerLimits limits, TimeProvider time, ILogger logger)
+        ServerLimits limits, TimeProvider time, ILogger logger, Func<ListenerRequest, ListenerResponse?>? screen = null)
     {
         var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -82,7 +88,7 @@ internal sealed class MiniHttpServer : IAsyncDisposable
                 listener.DualMode = true;
             listener.Bind(endPoint);
             listener.Listen(512);
-            return new MiniHttpServer(listener, handler, limits, time, logger);
+            return new MiniHttpServer(listener, handler, screen, limits, time, logger);
         }
         catch
         {
@@ -132,7 +138,7 @@ internal sealed class MiniHttpServer : IAsyncDisposable
                     _lastRefusalLogged = _time.GetTimestamp();
                     _logger.ListenerConnectionRefused(_limits.MaxConnections);
                 }
-                Track(RefuseAsync(socket, 503, "too many connections\n"));
+                Track(RefuseAsync(socket, ListenerResponse.Text(503, "too many connections\n")));
                 continue;
             }
             Track(ServeAsync(socket));
@@ -181,7 +187,7 @@ internal sealed class MiniHttpServer : IAsyncDisposable
                 }
                 if (read.Refusal is { } refusal)
                 {
-                    await RefuseAsync(socket, refusal.Status, refusal.Text);
+                    await RefuseAsync(socket, refusal.Response);
                     return;
                 }
                 if (read.Request is not { } request) return; // closed mid-request
@@ -216,11 +222,19 @@ internal sealed class MiniHttpServer : IAsyncDisposable
         }
     }
 
-    private readonly record struct Refusal(int Status, string Text);
+    private readonly record struct Refusal(ListenerResponse Response)
+    {
+        public Refusal(int status, string text)
+            : this(ListenerResponse.Text(status, text))
+        {
+        }
+    }
 
     private readonly record struct ReadResult(ListenerRequest? Request, bool KeepAlive, int Start, int End, Refusal? Refusal)
     {
         public static ReadResult Refuse(int status, string text) => new(null, false, 0, 0, new Refusal(status, text));
+
+        public static ReadResult Refuse(ListenerResponse response) => new(null, false, 0, 0, new Refusal(response));
     }
 
     /// <summary>Reads one request whose first bytes are in <c>buffer[start..end]</c>; returns where the next one starts.</summary>
@@ -242,11 +256,13 @@ internal sealed class MiniHttpServer : IAsyncDisposable
         }
         var headLength = headEnd + s_headerEnd.Length;
         if (Parse(buffer.AsSpan(start, headEnd)) is not { } head) return ReadResult.Refuse(400, "bad request\n");
-        if (head.Refusal is { } refusal) return ReadResult.Refuse(refusal.Status, refusal.Text);
+        if (head.Refusal is { } refusal) return ReadResult.Refuse(refusal.Response);
         start += headLength;
 
         var length = head.ContentLength;
         if (length > _limits.MaxBodyBytes) return ReadResult.Refuse(413, $"body over {_limits.MaxBodyBytes} bytes\n");
+        if (length > 0 && _screen?.Invoke(new ListenerRequest(head.Method, head.Path, head.Headers, default)) is { } screened)
+            return ReadResult.Refuse(screened);
         var body = length == 0 ? [] : new byte[length];
         var buffered = (int)Math.Min(length, end - start);
         buffer.AsSpan(start, buffered).CopyTo(body);
@@ -318,12 +334,12 @@ internal sealed class MiniHttpServer : IAsyncDisposable
     }
 
     /// <summary>Answers with an error and closes; best effort, never waits long on a client that does not read.</summary>
-    private async Task RefuseAsync(Socket socket, int status, string text)
+    private async Task RefuseAsync(Socket socket, ListenerResponse response)
     {
         using var deadline = new Deadline(TimeSpan.FromSeconds(2), _time, _stopping.Token);
         try
         {
-            await socket.SendAsync(Serialize(ListenerResponse.Text(status, text), keepAlive: false, includeBody: true), SocketFlags.None, deadline.Token);
+            await socket.SendAsync(Serialize(response, keepAlive: false, includeBody: true), SocketFlags.None, deadline.Token);
             // Closing with unread request bytes would reset the connection, and the client might lose the answer:
             // end our side, then discard what it still sends until it closes or the deadline passes.
             socket.Shutdown(SocketShutdown.Send);

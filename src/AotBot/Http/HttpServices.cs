@@ -20,6 +20,7 @@ internal static class HttpServices
         services.AddSingleton<HttpRequestRunner>();
         services.AddSingleton<IWebClient, WebClient>();
         services.TryAddSingleton<BotMetrics>();
+        services.TryAddSingleton<MemoryBudget>();
         services.AddSingleton<MediaMemory>();
         services.AddSingleton<IMediaDownloader, MediaDownloader>();
         services.AddSingleton<TelegramHttpClient>();

@@ -1,3 +1,4 @@
+using AotBot.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Http;
@@ -10,22 +11,31 @@ namespace AotBot.Http;
 internal sealed class MediaMemory
 {
     private readonly long _limit;
+    private readonly MemoryBudget? _budget;
     private long _held;
 
-    public MediaMemory(IOptions<HttpOptions> options)
-        : this(options.Value.MemoryBufferTotal)
+    public MediaMemory(IOptions<HttpOptions> options, MemoryBudget budget)
+        : this(options.Value.MemoryBufferTotal, budget)
     {
     }
 
-    internal MediaMemory(long limit) => _limit = limit;
+    internal MediaMemory(long limit, MemoryBudget? budget = null)
+    {
+        _limit = limit;
+        _budget = budget;
+    }
 
     /// <summary>Bytes held now.</summary>
     public long Held => Volatile.Read(ref _held);
 
-    /// <summary>Counts <paramref name="bytes"/> as held when they fit under the total; false (nothing counted) when not.</summary>
+    /// <summary>
+    /// Counts <paramref name="bytes"/> as held when they fit under the total and the process is not over
+    /// <c>Limits:MemoryBudgetMB</c>; false (nothing counted) when not.
+    /// </summary>
     public bool TryTake(long bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        if (_budget is { IsOver: true }) return false;
         while (true)
         {
             var held = Volatile.Read(ref _held);

@@ -73,11 +73,18 @@ internal sealed class WebhookReceiver : IUpdateReceiver, IHttpEndpoint
         }
     }
 
+    /// <summary>Method and secret, checked before the body is read: without the secret nobody gets a megabyte buffered.</summary>
+    public ListenerResponse? Screen(ListenerRequest head)
+    {
+        if (head.Method != "POST") return ListenerResponse.MethodNotAllowed("POST");
+        if (head.Header(SecretHeader) is not { } presented) return Reject(401, "missing-secret", "secret token missing\n");
+        if (!_secret!.Matches(presented)) return Reject(403, "wrong-secret", "wrong secret token\n");
+        return null;
+    }
+
     public async ValueTask<ListenerResponse> HandleAsync(ListenerRequest request, CancellationToken cancellationToken)
     {
-        if (request.Method != "POST") return ListenerResponse.MethodNotAllowed("POST");
-        if (request.Header(SecretHeader) is not { } presented) return Reject(401, "missing-secret", "secret token missing\n");
-        if (!_secret!.Matches(presented)) return Reject(403, "wrong-secret", "wrong secret token\n");
+        if (Screen(request) is { } refused) return refused;
         IncomingUpdate? incoming;
         try
         {

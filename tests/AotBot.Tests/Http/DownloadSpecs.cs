@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
+using AotBot.Hosting;
 using AotBot.Http;
 using AotBot.Sources;
 using AotBot.Testing.FaultServer;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AotBot.Tests.Http;
 
@@ -103,6 +105,25 @@ public sealed class DownloadSpecs
         await second.DisposeAsync();
         await third.DisposeAsync();
         Assert.Equal(0, memory.Held);
+    }
+
+    [Fact]
+    public void Over_the_memory_budget_nothing_more_is_kept_in_memory_whatever_room_the_total_has()
+    {
+        // Arrange
+        var used = 50L;
+        var budget = new MemoryBudget(100, () => Interlocked.Read(ref used), TimeProvider.System, NullLogger<MemoryBudget>.Instance);
+        var memory = new MediaMemory(1_000_000, budget);
+
+        // Act
+        var under = memory.TryTake(1000);
+        Interlocked.Exchange(ref used, 150);
+        var over = memory.TryTake(1000);
+
+        // Assert
+        Assert.True(under);
+        Assert.False(over);
+        Assert.Equal(1000, memory.Held);
     }
 
     [Fact]

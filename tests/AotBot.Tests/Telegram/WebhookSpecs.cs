@@ -3,6 +3,7 @@ using System.Text;
 using AotBot.Hosting;
 using AotBot.Telegram;
 using AotBot.Testing.FakeBotApi;
+using AotBot.Tests.Hosting;
 using AotBot.Tests.Smoke;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -120,6 +121,35 @@ public sealed class WebhookSpecs
         var metrics = bot.Host.Services.GetRequiredService<BotMetrics>().Render();
         Assert.Contains("aotbot_webhook_rejected_total{reason=\"wrong-secret\"} 2\n", metrics);
         Assert.Contains("aotbot_webhook_rejected_total{reason=\"missing-secret\"} 1\n", metrics);
+    }
+
+    [Fact]
+    public async Task A_post_without_the_right_secret_is_refused_from_its_headers_before_any_body_byte_is_read()
+    {
+        // Arrange: bodies of up to 1 MB are buffered, 64 connections at once; without the secret none may be
+        await using var bot = await WebhookBot.StartAsync();
+        var endPoint = bot.Host.Services.GetRequiredService<ListenerService>().LocalEndPoint!;
+        await using var wrong = await RawHttpConnection.OpenAsync(endPoint);
+        await using var missing = await RawHttpConnection.OpenAsync(endPoint);
+        await using var right = await RawHttpConnection.OpenAsync(endPoint);
+
+        // Act: each announces a megabyte and sends none of it
+        const string Head = "POST " + HookPath + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n";
+        await wrong.SendAsync(Head + WebhookReceiver.SecretHeader + ": " + Secret + "x\r\n\r\n");
+        await missing.SendAsync(Head + "\r\n");
+        await right.SendAsync(Head + WebhookReceiver.SecretHeader + ": " + Secret + "\r\n\r\n");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var wrongAnswer = await wrong.ReadResponseAsync(timeout.Token);
+        var missingAnswer = await missing.ReadResponseAsync(timeout.Token);
+        using var shortWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var rightAnswered = await Task.WhenAny(right.ReadResponseAsync(shortWait.Token)) is { IsCompletedSuccessfully: true, Result: not null };
+
+        // Assert: refused at once and closed; the caller with the secret is still being read (its body is awaited)
+        Assert.Equal(403, wrongAnswer!.Status);
+        Assert.Equal(401, missingAnswer!.Status);
+        Assert.Equal("close", wrongAnswer.Headers["Connection"]);
+        Assert.True(await wrong.IsClosedByServerAsync());
+        Assert.False(rightAnswered);
     }
 
     [Fact]
