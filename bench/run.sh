@@ -116,6 +116,11 @@ log "10 slideshows x 12 phone-size (12 MP) HEIC at once, Imaging:Workers=2"
 log "the same with Limits:MemoryBudgetMB=150"
 "$LOAD" memory --bin "$BIN" --data "$WORK/memory-budget" --images "$CACHE/load-v1/phone" --width 4032 --height 3024 \
   --bot-arg --Imaging:Workers=2 --bot-arg --Limits:MemoryBudgetMB=150 | sed 's/^memory_/budget_/' | tee -a "$RESULTS" >&2
+log "the same with Imaging:Workers=4, without and with Limits:MemoryBudgetMB=150"
+"$LOAD" memory --bin "$BIN" --data "$WORK/memory-workers4" --images "$CACHE/load-v1/phone" --width 4032 --height 3024 \
+  --bot-arg --Imaging:Workers=4 --trim-wait-seconds 1 | sed 's/^memory_/workers4_/' | tee -a "$RESULTS" >&2
+"$LOAD" memory --bin "$BIN" --data "$WORK/memory-workers4-budget" --images "$CACHE/load-v1/phone" --width 4032 --height 3024 \
+  --bot-arg --Imaging:Workers=4 --bot-arg --Limits:MemoryBudgetMB=150 --trim-wait-seconds 1 | sed 's/^memory_/budget4_/' | tee -a "$RESULTS" >&2
 
 # --- load ----------------------------------------------------------------------------------------------------
 log "load: per-kind phases, then 730 video links + 20 slideshows + 250 music presses from 200 users"
@@ -166,6 +171,8 @@ printf '| 10 slideshows × 12 phone-size (12 MP) HEIC at once, Workers=2: answer
   "$(get phone_ok)" "$(get phone_wall_s)" "$(get phone_peak_rss_mb)" "$(ratio "$(get phone_peak_rss_mb)" 200)"
 printf '| the same, Limits:MemoryBudgetMB=150: answered, time, peak RSS | %s, %s s, %s MB | budget 150 MB | %s× |\n' \
   "$(get budget_ok)" "$(get budget_wall_s)" "$(get budget_peak_rss_mb)" "$(ratio "$(get budget_peak_rss_mb)" 150)"
+printf '| the same with Imaging:Workers=4: peak RSS, time; with Limits:MemoryBudgetMB=150 | %s MB, %s s; %s MB, %s s | budget 150 MB | %s× |\n' \
+  "$(get workers4_peak_rss_mb)" "$(get workers4_wall_s)" "$(get budget4_peak_rss_mb)" "$(get budget4_wall_s)" "$(ratio "$(get budget4_peak_rss_mb)" 150)"
 printf '| RSS after each burst, 5 s later / after the idle trim: TikTok-size, 12 MP, 12 MP with budget | %s / %s, %s / %s, %s / %s MB | | |\n' \
   "$(get tiktok_rss_after_5s_mb)" "$(get tiktok_rss_after_idle_trim_mb)" "$(get phone_rss_after_5s_mb)" "$(get phone_rss_after_idle_trim_mb)" \
   "$(get budget_rss_after_5s_mb)" "$(get budget_rss_after_idle_trim_mb)"

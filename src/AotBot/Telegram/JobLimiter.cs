@@ -16,6 +16,7 @@ internal sealed class JobLimiter : IDisposable
     private readonly IdleTrimmer _idle;
     private readonly ConcurrentDictionary<long, int> _perUser = new();
     private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _admission = new(1);
     private int _waiting;
     private int _running;
 
@@ -54,8 +55,25 @@ internal sealed class JobLimiter : IDisposable
             await _slots.WaitAsync(cancellationToken);
             try
             {
-                // Running jobs are what can free memory; others waiting here free none.
-                await _memory.WaitForRoomAsync(() => Volatile.Read(ref _running), cancellationToken);
+                if (_memory.IsEnabled)
+                {
+                    // One at a time through the budget: waiters that all saw nothing running would otherwise all go.
+                    await _admission.WaitAsync(cancellationToken);
+                    try
+                    {
+                        // Running jobs are what can free memory; others waiting here free none.
+                        await _memory.WaitForRoomAsync(() => Volatile.Read(ref _running), cancellationToken);
+                        Interlocked.Increment(ref _running);
+                    }
+                    finally
+                    {
+                        _admission.Release();
+                    }
+                }
+                else
+                {
+                    Interlocked.Increment(ref _running);
+                }
             }
             catch
             {
@@ -67,12 +85,15 @@ internal sealed class JobLimiter : IDisposable
         {
             Interlocked.Decrement(ref _waiting);
         }
-        Interlocked.Increment(ref _running);
         _idle.JobStarted();
         return new Slot(this);
     }
 
-    public void Dispose() => _slots.Dispose();
+    public void Dispose()
+    {
+        _slots.Dispose();
+        _admission.Dispose();
+    }
 
     private void Release(long userId)
     {

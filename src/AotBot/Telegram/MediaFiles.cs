@@ -57,11 +57,15 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
     // An original that waits in a temp file is read back into memory only when a worker is about to be free for it:
     // ten slideshows queueing all their images would otherwise read them all back at once.
     private readonly SemaphoreSlim _readBack = new(imaging.Value.EffectiveWorkers);
+    private readonly SemaphoreSlim _admission = new(1);
     private int _converting;
 
-    // What one decode adds at its peak, from the last image converted (YUV planes and the decoder's own, about three
-    // bytes a pixel): a slideshow's images are alike, so the next one is judged by it.
-    private long _decodeBytes;
+    // What one decode adds at its peak, from the last image converted: measured in smaps, ~60 MB for a 12 MP HEIC
+    // (the decoder's planes, libheif's image, the JPEG encoder's rows), five bytes a pixel. A slideshow's images are
+    // alike, so the next one is judged by it; until one is converted, a 12 MP phone photo (two decodes started on no
+    // estimate put a budgeted burst 10% over its budget).
+    private const long DecodeBytesPerPixel = 5;
+    private long _decodeBytes = DecodeBytesPerPixel * 12_000_000;
 
     // Telegram ignores a thumbnail over 200 kB; a bigger cover is not worth the bytes.
     internal const long MaxCoverBytes = 200 * 1024;
@@ -127,19 +131,35 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
     };
 
     /// <summary>
-    /// Converts once <c>Limits:MemoryBudgetMB</c> has room: a decode is the largest thing a job allocates (~40 MB for a
+    /// Converts once <c>Limits:MemoryBudgetMB</c> has room: a decode is the largest thing a job allocates (~60 MB for a
     /// 12 MP photo), so past the budget it waits for the running ones to end rather than add to them.
     /// </summary>
     private async Task<ConvertedImage> ConvertAsync(DownloadedFile file, CancellationToken cancellationToken)
     {
-        // The running decodes may not have reached their peak yet: counted in full, with this one.
-        await budget.WaitForRoomAsync(() => Volatile.Read(ref _converting), cancellationToken,
-            () => (Volatile.Read(ref _converting) + 1) * Volatile.Read(ref _decodeBytes));
-        Interlocked.Increment(ref _converting);
+        if (budget.IsEnabled)
+        {
+            // One at a time through the budget: waiters that all saw nothing converting would otherwise all go at once.
+            await _admission.WaitAsync(cancellationToken);
+            try
+            {
+                // The running decodes may not have reached their peak yet: counted in full, with this one.
+                await budget.WaitForRoomAsync(() => Volatile.Read(ref _converting), cancellationToken,
+                    () => (Volatile.Read(ref _converting) + 1) * Volatile.Read(ref _decodeBytes));
+                Interlocked.Increment(ref _converting);
+            }
+            finally
+            {
+                _admission.Release();
+            }
+        }
+        else
+        {
+            Interlocked.Increment(ref _converting);
+        }
         try
         {
             var converted = await ReadAndConvertAsync(file, cancellationToken);
-            Volatile.Write(ref _decodeBytes, 3L * converted.Width * converted.Height);
+            Volatile.Write(ref _decodeBytes, DecodeBytesPerPixel * converted.Width * converted.Height);
             return converted;
         }
         finally

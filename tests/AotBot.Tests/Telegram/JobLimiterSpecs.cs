@@ -67,6 +67,38 @@ public sealed class JobLimiterSpecs
     }
 
     [Fact]
+    public async Task Over_the_budget_with_nothing_running_one_waiting_job_goes_not_all_of_them()
+    {
+        // Arrange: memory over the budget for good, three slots free, three jobs arriving together
+        var time = new FakeTimeProvider();
+        var limits = Options.Create(new LimitsOptions { MaxJobsPerUser = 3, MaxConcurrentJobs = 3 });
+        using var limiter = new JobLimiter(limits, new MemoryBudget(100, () => 500, time, NullLogger<MemoryBudget>.Instance),
+            new IdleTrimmer(TimeSpan.Zero, time, () => { }), new BotMetrics(TimeProvider.System));
+        var entering = Enumerable.Range(0, 3).Select(_ => limiter.EnterAsync(default)).ToList();
+
+        // Act
+        var first = await Task.WhenAny(entering).Unwrap().WaitAsync(TimeSpan.FromSeconds(5));
+        time.Advance(TimeSpan.FromSeconds(2));
+        await Task.Delay(50);
+        var goneWhileOneRuns = entering.Count(t => t.IsCompleted);
+        var waiting = entering.Where(t => !t.IsCompleted).ToList();
+        first.Dispose();
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        var second = await Task.WhenAny(waiting).Unwrap().WaitAsync(TimeSpan.FromSeconds(5));
+        time.Advance(TimeSpan.FromSeconds(2));
+        await Task.Delay(50);
+        var goneAfter = entering.Count(t => t.IsCompleted);
+        second.Dispose();
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        var third = await waiting.Single(t => !t.IsCompleted || t.Result != second).WaitAsync(TimeSpan.FromSeconds(5));
+        third.Dispose();
+
+        // Assert: waiting could free nothing, so one goes over budget; the others wait for it, one at a time
+        Assert.Equal(1, goneWhileOneRuns);
+        Assert.Equal(2, goneAfter);
+    }
+
+    [Fact]
     public async Task Jobs_beyond_the_bot_wide_limit_wait_for_a_slot()
     {
         // Arrange
