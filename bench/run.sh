@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark table README quotes, in one command (about 5 minutes on 2 cores):
+# The benchmark table README quotes, in one command (about 10 minutes on 2 cores):
 #   bench/run.sh [artifacts dir (default artifacts/linux-x64)]
 # binary and shipped size; start-up to the first getUpdates and idle RSS of the polling bot; one 12 MP HEIC -> JPEG
 # against vips, heif-convert and ImageMagick (side by side, ratios); slideshows alone and 10 at once; the load test

@@ -49,6 +49,9 @@ internal sealed class TempDownloadedFile : DownloadedFile
         _contentType = contentType;
     }
 
+    /// <summary>The names spill files have, for <see cref="StaleTempFiles"/>.</summary>
+    internal const string SearchPattern = "aotbot-*.part";
+
     public static TempDownloadedFile Create(string? contentType)
     {
         var path = Path.Combine(Path.GetTempPath(), $"aotbot-{Guid.NewGuid():N}.part");

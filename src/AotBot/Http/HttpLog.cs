@@ -28,4 +28,7 @@ internal static partial class HttpLog
 
     [ZLoggerMessage(2007, LogLevel.Information, "{count} proxies configured")]
     public static partial void ProxiesConfigured(this ILogger logger, int count);
+
+    [ZLoggerMessage(2008, LogLevel.Information, "Removed {count} temp files ({bytes} bytes) a killed run left in {directory}")]
+    public static partial void StaleTempFilesRemoved(this ILogger logger, long count, long bytes, string directory);
 }

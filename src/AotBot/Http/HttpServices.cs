@@ -1,6 +1,7 @@
 using AotBot.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Http;
@@ -23,6 +24,7 @@ internal static class HttpServices
         services.TryAddSingleton<MemoryBudget>();
         services.AddSingleton<MediaMemory>();
         services.AddSingleton<IMediaDownloader, MediaDownloader>();
+        services.AddHostedService<StaleTempFiles>();
         services.AddSingleton<TelegramHttpClient>();
         return services;
     }

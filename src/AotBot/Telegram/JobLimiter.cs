@@ -12,18 +12,16 @@ namespace AotBot.Telegram;
 internal sealed class JobLimiter : IDisposable
 {
     private readonly IOptions<LimitsOptions> _options;
-    private readonly MemoryBudget _memory;
+    private readonly MemoryGate _memory;
     private readonly IdleTrimmer _idle;
     private readonly ConcurrentDictionary<long, int> _perUser = new();
     private readonly SemaphoreSlim _slots;
-    private readonly SemaphoreSlim _admission = new(1);
     private int _waiting;
-    private int _running;
 
     public JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory, IdleTrimmer idle, BotMetrics metrics)
     {
         _options = options;
-        _memory = memory;
+        _memory = new MemoryGate(memory);
         _idle = idle;
         _slots = new SemaphoreSlim(options.Value.MaxConcurrentJobs, options.Value.MaxConcurrentJobs);
         metrics.ObserveQueueDepth("jobs", () => Volatile.Read(ref _waiting));
@@ -55,25 +53,8 @@ internal sealed class JobLimiter : IDisposable
             await _slots.WaitAsync(cancellationToken);
             try
             {
-                if (_memory.IsEnabled)
-                {
-                    // One at a time through the budget: waiters that all saw nothing running would otherwise all go.
-                    await _admission.WaitAsync(cancellationToken);
-                    try
-                    {
-                        // Running jobs are what can free memory; others waiting here free none.
-                        await _memory.WaitForRoomAsync(() => Volatile.Read(ref _running), cancellationToken);
-                        Interlocked.Increment(ref _running);
-                    }
-                    finally
-                    {
-                        _admission.Release();
-                    }
-                }
-                else
-                {
-                    Interlocked.Increment(ref _running);
-                }
+                // Running jobs are what can free memory; others waiting here free none.
+                await _memory.EnterAsync(cancellationToken);
             }
             catch
             {
@@ -92,7 +73,7 @@ internal sealed class JobLimiter : IDisposable
     public void Dispose()
     {
         _slots.Dispose();
-        _admission.Dispose();
+        _memory.Dispose();
     }
 
     private void Release(long userId)
@@ -125,7 +106,7 @@ internal sealed class JobLimiter : IDisposable
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) != 0) return;
-            Interlocked.Decrement(ref limiter._running);
+            limiter._memory.Exit();
             limiter._idle.JobEnded();
             limiter._slots.Release();
         }

@@ -57,8 +57,7 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
     // An original that waits in a temp file is read back into memory only when a worker is about to be free for it:
     // ten slideshows queueing all their images would otherwise read them all back at once.
     private readonly SemaphoreSlim _readBack = new(imaging.Value.EffectiveWorkers);
-    private readonly SemaphoreSlim _admission = new(1);
-    private int _converting;
+    private readonly MemoryGate _converting = new(budget);
 
     // What one decode adds at its peak, from the last image converted: measured in smaps, ~60 MB for a 12 MP HEIC
     // (the decoder's planes, libheif's image, the JPEG encoder's rows), five bytes a pixel. A slideshow's images are
@@ -136,26 +135,8 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
     /// </summary>
     private async Task<ConvertedImage> ConvertAsync(DownloadedFile file, CancellationToken cancellationToken)
     {
-        if (budget.IsEnabled)
-        {
-            // One at a time through the budget: waiters that all saw nothing converting would otherwise all go at once.
-            await _admission.WaitAsync(cancellationToken);
-            try
-            {
-                // The running decodes may not have reached their peak yet: counted in full, with this one.
-                await budget.WaitForRoomAsync(() => Volatile.Read(ref _converting), cancellationToken,
-                    () => (Volatile.Read(ref _converting) + 1) * Volatile.Read(ref _decodeBytes));
-                Interlocked.Increment(ref _converting);
-            }
-            finally
-            {
-                _admission.Release();
-            }
-        }
-        else
-        {
-            Interlocked.Increment(ref _converting);
-        }
+        // The running decodes may not have reached their peak yet: counted in full, with this one.
+        await _converting.EnterAsync(cancellationToken, running => (running + 1) * Volatile.Read(ref _decodeBytes));
         try
         {
             var converted = await ReadAndConvertAsync(file, cancellationToken);
@@ -164,7 +145,7 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
         }
         finally
         {
-            Interlocked.Decrement(ref _converting);
+            _converting.Exit();
         }
     }
 
