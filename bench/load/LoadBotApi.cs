@@ -226,11 +226,9 @@ internal sealed class LoadBotApi : IAsyncDisposable
 
     private async Task<string> GetUpdatesAsync(Call call, CancellationToken aborted)
     {
-        var offset = long.TryParse(call.Fields.GetValueOrDefault("offset"), out var o) ? o : 0;
-        var timeout = int.TryParse(call.Fields.GetValueOrDefault("timeout"), out var t) ? t : 0;
-        var limit = int.TryParse(call.Fields.GetValueOrDefault("limit"), out var l) ? Math.Clamp(l, 1, 100) : 100;
+        var (offset, timeout, limit) = GetUpdatesRequest.Parse(call.Fields);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(aborted, _stopping.Token);
-        waiting.CancelAfter(TimeSpan.FromSeconds(timeout));
+        waiting.CancelAfter(timeout);
         while (true)
         {
             Task changed;

@@ -59,7 +59,7 @@ public sealed class MemoryBudget
             if (now < running)
             {
                 // Gen2 garbage and freed native pages of finished jobs are often all that is over the budget.
-                Reclaim();
+                MemoryReclaim.CollectAndTrim();
                 running = now;
             }
             var used = Used();
@@ -81,8 +81,6 @@ public sealed class MemoryBudget
             await Task.Delay(s_pollInterval, _time, cancellationToken);
         }
     }
-
-    private static void Reclaim() => MemoryReclaim.CollectAndTrim();
 }
 
 /// <summary>
@@ -105,23 +103,21 @@ public sealed class MemoryGate(MemoryBudget budget) : IDisposable
     /// </summary>
     public async ValueTask EnterAsync(CancellationToken cancellationToken, Func<int, long>? expected = null)
     {
-        if (budget.IsEnabled)
+        if (!budget.IsEnabled)
         {
-            await _admission.WaitAsync(cancellationToken);
-            try
-            {
-                await budget.WaitForRoomAsync(() => Running, cancellationToken, expected is null ? null : () => expected(Running));
-            }
-            catch
-            {
-                _admission.Release();
-                throw;
-            }
             Interlocked.Increment(ref _running);
-            _admission.Release();
             return;
         }
-        Interlocked.Increment(ref _running);
+        await _admission.WaitAsync(cancellationToken);
+        try
+        {
+            await budget.WaitForRoomAsync(() => Running, cancellationToken, expected is null ? null : () => expected(Running));
+            Interlocked.Increment(ref _running);
+        }
+        finally
+        {
+            _admission.Release();
+        }
     }
 
     /// <summary>The work counted in by <see cref="EnterAsync"/> has ended.</summary>

@@ -35,14 +35,15 @@ internal static class BodyReader
         var body = await content.ReadAsStreamAsync(final.Token).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
-            if (declared > memoryLimit) return await ReadToFileAsync(final, body, TempDownloadedFile.Create(contentType), default, cap).ConfigureAwait(false);
             // A declared length is counted before the first byte; an unknown one once the body is complete.
             var taken = 0L;
-            if (declared is { } known && memory is not null)
+            var toFile = declared > memoryLimit;
+            if (!toFile && declared is { } known && memory is not null)
             {
-                if (!memory.TryTake(known)) return await ReadToFileAsync(final, body, TempDownloadedFile.Create(contentType), default, cap).ConfigureAwait(false);
-                taken = known;
+                if (memory.TryTake(known)) taken = known;
+                else toFile = true;
             }
+            if (toFile) return await ReadToFileAsync(final, body, TempDownloadedFile.Create(contentType), default, cap).ConfigureAwait(false);
 
             var pooled = declared is not >= PooledBelow;
             var buffer = pooled

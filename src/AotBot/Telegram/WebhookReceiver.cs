@@ -84,6 +84,7 @@ internal sealed class WebhookReceiver : IUpdateReceiver, IHttpEndpoint
 
     public async ValueTask<ListenerResponse> HandleAsync(ListenerRequest request, CancellationToken cancellationToken)
     {
+        // Again here: the listener screens only requests with a body, and the check must not depend on the caller.
         if (Screen(request) is { } refused) return refused;
         IncomingUpdate? incoming;
         try

@@ -335,11 +335,9 @@ public sealed class FakeBotApi : IAsyncDisposable
     /// <summary>The updates to answer, or null when an outage began while waiting.</summary>
     private async Task<string?> GetUpdatesAsync(Dictionary<string, string> fields, CancellationToken aborted)
     {
-        var offset = fields.TryGetValue("offset", out var o) && long.TryParse(o, out var parsed) ? parsed : 0;
-        var timeout = fields.TryGetValue("timeout", out var t) && int.TryParse(t, out var seconds) ? seconds : 0;
-        var limit = fields.TryGetValue("limit", out var l) && int.TryParse(l, out var most) ? Math.Clamp(most, 1, 100) : 100;
+        var (offset, timeout, limit) = GetUpdatesRequest.Parse(fields);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(aborted, _stopping.Token);
-        waiting.CancelAfter(TimeSpan.FromSeconds(timeout));
+        waiting.CancelAfter(timeout);
         while (true)
         {
             Task changed;
