@@ -115,7 +115,7 @@ internal sealed class InlineFlow(
 
         await using var body = await downloader.DownloadAsync(video.File, video.Download, cancellationToken, limits.Value.MaxUploadBytes);
         await using var thumbnail = video.Duration > ThumbnailAfter
-            ? await preparation.TryDownloadCoverAsync(video.Cover, video.Download, cancellationToken)
+            ? await preparation.TryMakeThumbnailAsync(video.Cover, video.Download, cancellationToken)
             : null;
         var uploaded = await api.SendAsync(job.StorageChannel, "sendVideo", async (client, token) =>
         {

@@ -3,6 +3,7 @@ using AotBot.Hosting;
 using AotBot.Http;
 using AotBot.Imaging;
 using AotBot.Sources;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot.Types;
 
@@ -52,7 +53,7 @@ internal sealed record PreparedImage(Payload Payload, bool AsDocument, bool Conv
 
 /// <summary>The download-side steps both senders share: covers, sniffing and converting images.</summary>
 internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConverter converter, MediaMemory memory,
-    MemoryBudget budget, IOptions<ImagingOptions> imaging)
+    MemoryBudget budget, IOptions<ImagingOptions> imaging, ILogger<MediaPreparation> logger)
 {
     // An original that waits in a temp file is read back into memory only when a worker is about to be free for it:
     // ten slideshows queueing all their images would otherwise read them all back at once.
@@ -66,22 +67,44 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
     private const long DecodeBytesPerPixel = 5;
     private long _decodeBytes = DecodeBytesPerPixel * 12_000_000;
 
-    // Telegram ignores a thumbnail over 200 kB; a bigger cover is not worth the bytes.
-    internal const long MaxCoverBytes = 200 * 1024;
+    // A cover is re-encoded to a 320-pixel thumbnail, so its own size matters only as far as decoding it goes.
+    internal const long MaxCoverBytes = PhotoLimits.MaxBytes;
 
-    /// <summary>The cover as a thumbnail, or null when it cannot be had: a thumbnail never fails a send.</summary>
-    public async Task<DownloadedFile?> TryDownloadCoverAsync(MediaFile? cover, DownloadContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The cover as a thumbnail Telegram takes (a JPEG within 320×320, under 200,000 bytes), or null when none of its
+    /// URLs gives a readable image: a thumbnail never fails a send. The URLs are tried in order, with the job's cookies.
+    /// </summary>
+    public async Task<DownloadedFile?> TryMakeThumbnailAsync(MediaFile? cover, DownloadContext context, CancellationToken cancellationToken)
     {
         if (cover is null) return null;
-        try
+        foreach (var url in cover.Urls)
         {
-            // One attempt, as the seed: the first URL only.
-            return await downloader.DownloadAsync(cover with { Urls = cover.Urls.Take(1).ToArray() }, context, cancellationToken, MaxCoverBytes);
+            try
+            {
+                await using var original = await downloader.DownloadAsync(cover with { Urls = [url] }, context, cancellationToken, MaxCoverBytes);
+                var bytes = await ReadAllAsync(original, cancellationToken);
+                var format = ImageSniffer.Detect(bytes.Span);
+                // Skia has no HEIF decoder: libheif turns the cover into a JPEG first (TikTok serves HEIC covers).
+                if (format is ImageFormat.Heif or ImageFormat.Avif)
+                    bytes = (await ConvertAsync(original, cancellationToken)).Jpeg;
+                var thumbnail = await Task.Run(() => Thumbnails.Make(bytes.Span, imaging.Value.MaxPixels), cancellationToken);
+                return new PooledDownloadedFile(thumbnail, thumbnail.Length, "image/jpeg", pooled: false);
+            }
+            catch (AotBotException ex)
+            {
+                logger.ThumbnailFailed(url.Host, ex.GetType().Name, ex.Message);
+            }
         }
-        catch (AotBotException)
-        {
-            return null;
-        }
+        return null;
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(DownloadedFile file, CancellationToken cancellationToken)
+    {
+        if (file.Memory is { } memory) return memory;
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
+        await using var stream = file.OpenRead();
+        await stream.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
     }
 
     public static async Task<ImageFormat> SniffAsync(DownloadedFile file, CancellationToken cancellationToken)
@@ -116,6 +139,27 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
             await onFailure(ex);
             return new PreparedImage(Payload.Of(file, baseName + Extension(format)), AsDocument: true, Converted: false);
         }
+    }
+
+    /// <summary>
+    /// <c>.m4a</c> for an MPEG-4 container (an <c>ftyp</c> box), else <c>.mp3</c>: TikTok's music URLs serve both, and
+    /// Telegram's clients pick the player by the name.
+    /// </summary>
+    public static async Task<string> AudioExtensionAsync(DownloadedFile file, CancellationToken cancellationToken)
+    {
+        var header = new byte[12];
+        int read;
+        if (file.Memory is { } memory)
+        {
+            read = Math.Min(header.Length, memory.Length);
+            memory.Span[..read].CopyTo(header);
+        }
+        else
+        {
+            await using var stream = file.OpenRead();
+            read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+        }
+        return read >= 8 && header.AsSpan(4, 4).SequenceEqual("ftyp"u8) ? ".m4a" : ".mp3";
     }
 
     public static string Extension(ImageFormat format) => format switch

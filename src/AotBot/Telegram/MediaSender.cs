@@ -65,7 +65,7 @@ internal sealed class MediaSender(
     {
         var started = Stopwatch.GetTimestamp();
         var key = postId + MusicKeySuffix;
-        await using var action = actions.Start(request.ChatId, ChatAction.UploadVoice, request.ThreadId, cancellationToken);
+        await using var action = actions.Start(request.ChatId, ChatAction.UploadDocument, request.ThreadId, cancellationToken);
         if (await store.GetCachedMediaAsync(source, key, FileMode.Media, cancellationToken) is { FileIds: [var cachedFile, ..] } cached)
         {
             await SendAudioAsync(request, Payload.Cached(cachedFile.FileId), cover: null, cached.MusicTitle, cached.MusicPerformer,
@@ -78,9 +78,9 @@ internal sealed class MediaSender(
         if (post.Music is not { File: { } file } music)
             throw new MediaUnavailableException($"Post {post.PostId} has no music to send.");
         await using var body = await downloader.DownloadAsync(file, post.Download, cancellationToken, limits.Value.MaxUploadBytes);
-        await using var cover = await preparation.TryDownloadCoverAsync(music.Cover, post.Download, cancellationToken);
+        await using var cover = await preparation.TryMakeThumbnailAsync(music.Cover, post.Download, cancellationToken);
         var duration = (int)music.Duration.TotalSeconds;
-        var message = await SendAudioAsync(request, Payload.Of(body, $"{post.PostId}.mp3"), cover, music.Title, music.Author,
+        var message = await SendAudioAsync(request, Payload.Of(body, post.PostId + await MediaPreparation.AudioExtensionAsync(body, cancellationToken)), cover, music.Title, music.Author,
             duration, cancellationToken);
         if (message.Audio?.FileId is { } fileId)
         {
@@ -104,7 +104,7 @@ internal sealed class MediaSender(
         // Over Limits:MaxUploadBytes the downloader stops early with MediaTooLargeException: the user gets the link.
         await using var body = await downloader.DownloadAsync(video.File, video.Download, cancellationToken, limits.Value.MaxUploadBytes);
         await using var thumbnail = video.Duration > ThumbnailAfter
-            ? await preparation.TryDownloadCoverAsync(video.Cover, video.Download, cancellationToken)
+            ? await preparation.TryMakeThumbnailAsync(video.Cover, video.Download, cancellationToken)
             : null;
         var message = await SendVideoMessageAsync(request, video, Payload.Of(body, $"{video.PostId}.mp4"), thumbnail, asDocument, cancellationToken);
         if (FileOf(message) is { } sent)

@@ -128,14 +128,20 @@ internal sealed class UpdateHandler(
         }
         if (data.StartsWith(MusicPrefix, StringComparison.Ordinal) && query.Message is { } withButton)
         {
+            // Answered before anything else: the spinner stops at once, and an answer after the job would come too late.
+            await AnswerAsync(query.Id, text: null, cancellationToken);
             var settings = await store.GetChatSettingsAsync(withButton.Chat.Id, cancellationToken);
             var request = ChatRequest.For(withButton, query.From, texts.LanguageFor(settings.Language, query.From.LanguageCode), settings.FileMode);
-            return jobs.StartMusic(request, data[MusicPrefix.Length..], query.Id, cancellationToken);
+            return await jobs.StartMusicAsync(request, data[MusicPrefix.Length..], cancellationToken);
         }
         // The inline result's ⏳ button and anything stale: just stop the spinner.
-        await api.TryCallAsync("answerCallbackQuery", (client, token) => client.AnswerCallbackQuery(query.Id, cancellationToken: token), cancellationToken);
+        await AnswerAsync(query.Id, text: null, cancellationToken);
         return Handled.Done;
     }
+
+    private Task AnswerAsync(string queryId, string? text, CancellationToken cancellationToken) =>
+        api.TryCallAsync("answerCallbackQuery", (client, token) => client.AnswerCallbackQuery(queryId, text, cancellationToken: token),
+            cancellationToken);
 
     private async Task ChangeLanguageAsync(CallbackQuery query, Message message, string language, CancellationToken cancellationToken)
     {
@@ -163,7 +169,7 @@ internal sealed class UpdateHandler(
                 answer = errors.Text(texts.LanguageFor(settings.Language, query.From.LanguageCode), errors.KeyFor(ex));
             }
         }
-        await api.TryCallAsync("answerCallbackQuery", (client, token) => client.AnswerCallbackQuery(query.Id, answer, cancellationToken: token), cancellationToken);
+        await AnswerAsync(query.Id, answer, cancellationToken);
     }
 
     private Handled OnMyChatMember(ChatMemberUpdated member)
