@@ -33,7 +33,7 @@ internal static class BotApiTexts
     /// </summary>
     public static Task<Message> SendTextAsync(this BotApi api, ChatRequest request, string html, CancellationToken cancellationToken,
         InlineKeyboardMarkup? markup = null) =>
-        api.SendAsync(request.ChatId, "sendMessage", (client, token) => client.SendMessage(
-            request.ChatId, html, ParseMode.Html, request.Reply, markup, s_noPreview, messageThreadId: request.ThreadId,
+        api.SendAsync(request.ChatId, "sendMessage", (client, chat, token) => client.SendMessage(
+            chat, html, ParseMode.Html, request.Reply, markup, s_noPreview, messageThreadId: request.ThreadId,
             disableNotification: request.Silent, cancellationToken: token), cancellationToken);
 }

@@ -123,18 +123,18 @@ internal sealed class MediaSender(
         var markup = MusicButton(request, video);
         if (asDocument)
         {
-            return api.SendAsync(request.ChatId, "sendDocument", async (client, token) =>
+            return api.SendAsync(request.ChatId, "sendDocument", async (client, chat, token) =>
             {
                 await using var streams = new OpenStreams();
-                return await client.SendDocument(request.ChatId, payload.Open(streams), caption, ParseMode.Html, request.Reply, markup,
+                return await client.SendDocument(chat, payload.Open(streams), caption, ParseMode.Html, request.Reply, markup,
                     messageThreadId: request.ThreadId, disableContentTypeDetection: true, disableNotification: request.Silent,
                     cancellationToken: token);
             }, cancellationToken);
         }
-        return api.SendAsync(request.ChatId, "sendVideo", async (client, token) =>
+        return api.SendAsync(request.ChatId, "sendVideo", async (client, chat, token) =>
         {
             await using var streams = new OpenStreams();
-            return await client.SendVideo(request.ChatId, payload.Open(streams), caption, ParseMode.Html, request.Reply, markup,
+            return await client.SendVideo(chat, payload.Open(streams), caption, ParseMode.Html, request.Reply, markup,
                 duration: Positive((int)video.Duration.TotalSeconds), width: Positive(video.Width), height: Positive(video.Height),
                 thumbnail: thumbnail is null ? null : Payload.Of(thumbnail, "cover.jpg").Open(streams),
                 messageThreadId: request.ThreadId, supportsStreaming: true, disableNotification: request.Silent,
@@ -264,27 +264,27 @@ internal sealed class MediaSender(
 
     private Task<Message> SendSingleAsync(ChatRequest request, Payload payload, bool asDocument, CancellationToken cancellationToken) =>
         asDocument
-            ? api.SendAsync(request.ChatId, "sendDocument", async (client, token) =>
+            ? api.SendAsync(request.ChatId, "sendDocument", async (client, chat, token) =>
             {
                 await using var streams = new OpenStreams();
-                return await client.SendDocument(request.ChatId, payload.Open(streams), replyParameters: request.Reply,
+                return await client.SendDocument(chat, payload.Open(streams), replyParameters: request.Reply,
                     messageThreadId: request.ThreadId, disableContentTypeDetection: true, disableNotification: true, cancellationToken: token);
             }, cancellationToken)
-            : api.SendAsync(request.ChatId, "sendPhoto", async (client, token) =>
+            : api.SendAsync(request.ChatId, "sendPhoto", async (client, chat, token) =>
             {
                 await using var streams = new OpenStreams();
-                return await client.SendPhoto(request.ChatId, payload.Open(streams), replyParameters: request.Reply,
+                return await client.SendPhoto(chat, payload.Open(streams), replyParameters: request.Reply,
                     messageThreadId: request.ThreadId, disableNotification: true, cancellationToken: token);
             }, cancellationToken);
 
     private Task<Message[]> SendAlbumAsync(ChatRequest request, List<Payload> payloads, bool asDocuments, CancellationToken cancellationToken) =>
-        api.SendAsync(request.ChatId, "sendMediaGroup", async (client, token) =>
+        api.SendAsync(request.ChatId, "sendMediaGroup", async (client, chat, token) =>
         {
             await using var streams = new OpenStreams();
             var media = payloads.Select(p => asDocuments
                 ? (IAlbumInputMedia)new InputMediaDocument(p.Open(streams)) { DisableContentTypeDetection = true }
                 : new InputMediaPhoto(p.Open(streams))).ToList();
-            return await client.SendMediaGroup(request.ChatId, media, request.Reply, request.ThreadId, disableNotification: true,
+            return await client.SendMediaGroup(chat, media, request.Reply, request.ThreadId, disableNotification: true,
                 cancellationToken: token);
         }, cancellationToken, weight: payloads.Count);
 
@@ -293,10 +293,10 @@ internal sealed class MediaSender(
 
     private Task<Message> SendAudioAsync(ChatRequest request, Payload payload, DownloadedFile? cover, string? title, string? performer,
         int? duration, CancellationToken cancellationToken) =>
-        api.SendAsync(request.ChatId, "sendAudio", async (client, token) =>
+        api.SendAsync(request.ChatId, "sendAudio", async (client, chat, token) =>
         {
             await using var streams = new OpenStreams();
-            return await client.SendAudio(request.ChatId, payload.Open(streams), Captions.Tag(BotTag(request)), ParseMode.Html,
+            return await client.SendAudio(chat, payload.Open(streams), Captions.Tag(BotTag(request)), ParseMode.Html,
                 request.Reply, duration: Positive(duration ?? 0), performer: performer, title: title,
                 thumbnail: cover is null ? null : Payload.Of(cover, "cover.jpg").Open(streams),
                 messageThreadId: request.ThreadId, disableNotification: request.Silent, cancellationToken: token);
