@@ -28,24 +28,7 @@ internal static class Thumbnails
             throw new ImageConversionException($"The cover declares {width}x{height} pixels.");
         var (targetWidth, targetHeight) = Fit(width, height, MaxSide);
 
-        // JPEG decodes straight at 1/2, 1/4 or 1/8 of its size: a 4000-pixel cover never exists at full size here.
-        var scale = Math.Max((float)targetWidth / width, (float)targetHeight / height);
-        var decodeSize = codec.GetScaledDimensions(scale);
-        using var decoded = new SKBitmap(new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, SKAlphaType.Premul,
-            SKColorSpace.CreateSrgb()));
-        var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
-            throw new ImageConversionException($"The cover could not be decoded ({result}).");
-
-        using var surface = SKSurface.Create(new SKImageInfo(targetWidth, targetHeight, SKColorType.Rgba8888, SKAlphaType.Premul,
-            SKColorSpace.CreateSrgb())) ?? throw new ImageConversionException("Skia could not create a drawing surface.");
-        surface.Canvas.Clear(SKColors.White);
-        using (var source = SKImage.FromBitmap(decoded))
-        {
-            surface.Canvas.DrawImage(source, new SKRect(0, 0, targetWidth, targetHeight),
-                new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
-        }
-        using var snapshot = surface.Snapshot();
+        using var snapshot = DrawFitted(codec, targetWidth, targetHeight);
         byte[]? jpeg = null;
         foreach (var quality in s_qualities)
         {
@@ -55,6 +38,33 @@ internal static class Thumbnails
             if (jpeg.Length < MaxBytes) return jpeg;
         }
         throw new ImageConversionException($"The thumbnail stays at {jpeg!.Length} bytes even at the lowest quality.");
+    }
+
+    /// <summary>
+    /// The image drawn at <paramref name="width"/>×<paramref name="height"/> onto white (JPEG has no alpha), in sRGB.
+    /// A JPEG decodes straight at 1/2, 1/4 or 1/8 of its size, so a large one never exists at full size here.
+    /// </summary>
+    internal static SKImage DrawFitted(SKCodec codec, int width, int height)
+    {
+        var scale = Math.Max((float)width / codec.Info.Width, (float)height / codec.Info.Height);
+        var decodeSize = scale < 1 ? codec.GetScaledDimensions(scale) : codec.Info.Size;
+        using var decoded = new SKBitmap(new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, SKAlphaType.Premul,
+            SKColorSpace.CreateSrgb()));
+        if (decoded.GetPixels() == 0)
+            throw new ImageConversionException($"Could not allocate a {decodeSize.Width}x{decodeSize.Height} image.");
+        var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
+        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+            throw new ImageConversionException($"The image could not be decoded ({result}).");
+
+        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul,
+            SKColorSpace.CreateSrgb())) ?? throw new ImageConversionException("Skia could not create a drawing surface.");
+        surface.Canvas.Clear(SKColors.White);
+        using (var source = SKImage.FromBitmap(decoded))
+        {
+            surface.Canvas.DrawImage(source, new SKRect(0, 0, width, height),
+                new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        }
+        return surface.Snapshot();
     }
 
     /// <summary>The largest size with the same aspect that fits <paramref name="box"/>×<paramref name="box"/> (never enlarged).</summary>

@@ -125,7 +125,7 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
         Func<Exception, Task> onFailure, CancellationToken cancellationToken)
     {
         if (ImageSniffer.IsTelegramPhotoFormat(format))
-            return new PreparedImage(Payload.Of(file, baseName + Extension(format)), AsDocument: false, Converted: false);
+            return await FitPhotoAsync(file, format, baseName, onFailure, cancellationToken);
         try
         {
             var converted = await ConvertAsync(file, cancellationToken);
@@ -138,6 +138,52 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
         {
             await onFailure(ex);
             return new PreparedImage(Payload.Of(file, baseName + Extension(format)), AsDocument: true, Converted: false);
+        }
+    }
+
+    /// <summary>
+    /// A JPEG, PNG or WebP within Telegram's photo limits goes as it is (also one whose header Skia cannot read: Telegram
+    /// decides); one too elongated goes as a document; one too large in bytes or sides is redrawn smaller as a JPEG, so
+    /// one odd image never fails a whole album.
+    /// </summary>
+    private async Task<PreparedImage> FitPhotoAsync(DownloadedFile file, ImageFormat format, string baseName,
+        Func<Exception, Task> onFailure, CancellationToken cancellationToken)
+    {
+        var original = new PreparedImage(Payload.Of(file, baseName + Extension(format)), AsDocument: false, Converted: false);
+        (int Width, int Height)? size;
+        await using (var stream = file.OpenRead())
+            size = PhotoFitter.ReadSize(stream);
+        if (size is not var (width, height)) return original;
+        switch (PhotoFitter.Judge(width, height, file.Length))
+        {
+            case PhotoFitter.Verdict.AsIs:
+                return original;
+            case PhotoFitter.Verdict.Document:
+                logger.PhotoOutOfLimits(baseName, width, height, file.Length, "sent as a document");
+                return original with { AsDocument = true };
+        }
+        logger.PhotoOutOfLimits(baseName, width, height, file.Length, "downscaled");
+        try
+        {
+            await _converting.EnterAsync(cancellationToken, running => (running + 1) * Volatile.Read(ref _decodeBytes));
+            ConvertedImage fitted;
+            try
+            {
+                var bytes = await ReadAllAsync(file, cancellationToken);
+                fitted = await Task.Run(() => PhotoFitter.Downscale(bytes.Span, imaging.Value.MaxPixels, imaging.Value.JpegQuality), cancellationToken);
+            }
+            finally
+            {
+                _converting.Exit();
+            }
+            await file.DisposeAsync();
+            var output = Keep(fitted.Jpeg);
+            return new PreparedImage(Payload.Of(output, baseName + ".jpg"), fitted.SendAsDocument, Converted: true, output);
+        }
+        catch (ImageConversionException ex)
+        {
+            await onFailure(ex);
+            return original with { AsDocument = true };
         }
     }
 

@@ -10,6 +10,7 @@ using AotBot.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
+using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types.ReplyMarkups;
@@ -252,15 +253,52 @@ internal sealed class MediaSender(
             var indexes = Enumerable.Range(0, items.Count).Where(i => items[i].AsDocument == asDocuments).ToList();
             foreach (var chunk in indexes.Chunk(AlbumSize))
             {
-                var messages = chunk.Length == 1
-                    ? [await SendSingleAsync(request, items[chunk[0]].Payload, asDocuments, cancellationToken)]
-                    : await SendAlbumAsync(request, chunk.Select(i => items[i].Payload).ToList(), asDocuments, cancellationToken);
+                var payloads = chunk.Select(i => items[i].Payload).ToList();
+                var messages = chunk.Length == 1 && asDocuments
+                    ? [await SendSingleAsync(request, payloads[0], asDocuments, cancellationToken)]
+                    : asDocuments ? await SendAlbumAsync(request, payloads, asDocuments, cancellationToken)
+                    : await SendPhotosAsync(request, payloads, cancellationToken);
                 for (var j = 0; j < chunk.Length && j < messages.Length; j++)
                     sent[chunk[j]] = FileOf(messages[j]);
             }
         }
         return [.. sent];
     }
+
+    /// <summary>
+    /// Photos as an album (or one photo), and when Telegram still refuses an image in it (PHOTO_INVALID_DIMENSIONS,
+    /// IMAGE_PROCESS_FAILED: limits our checks could not see), one by one, each refused one as a document.
+    /// </summary>
+    private async Task<Message[]> SendPhotosAsync(ChatRequest request, List<Payload> payloads, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return payloads.Count == 1
+                ? [await SendSingleAsync(request, payloads[0], asDocument: false, cancellationToken)]
+                : await SendAlbumAsync(request, payloads, asDocuments: false, cancellationToken);
+        }
+        catch (ApiRequestException ex) when (IsRefusedPhoto(ex))
+        {
+            logger.AlbumRefused(request.ChatId, payloads.Count, ex.Message);
+        }
+        var messages = new Message[payloads.Count];
+        for (var i = 0; i < payloads.Count; i++)
+        {
+            try
+            {
+                messages[i] = await SendSingleAsync(request, payloads[i], asDocument: false, cancellationToken);
+            }
+            catch (ApiRequestException ex) when (IsRefusedPhoto(ex))
+            {
+                messages[i] = await SendSingleAsync(request, payloads[i], asDocument: true, cancellationToken);
+            }
+        }
+        return messages;
+    }
+
+    private static bool IsRefusedPhoto(ApiRequestException ex) =>
+        ex.ErrorCode == 400 && (ex.Message.Contains("PHOTO_INVALID_DIMENSIONS", StringComparison.Ordinal)
+            || ex.Message.Contains("IMAGE_PROCESS_FAILED", StringComparison.Ordinal));
 
     private Task<Message> SendSingleAsync(ChatRequest request, Payload payload, bool asDocument, CancellationToken cancellationToken) =>
         asDocument

@@ -75,10 +75,10 @@ internal static partial class TelegramLog
     [ZLoggerMessage(5201, LogLevel.Information, "Chat {oldChatId} migrated to supergroup {newChatId}; its settings moved and its sends go there")]
     public static partial void ChatMigrated(this ILogger logger, long oldChatId, long newChatId);
 
-    [ZLoggerMessage(5202, LogLevel.Warning, "Telegram refused the album of {source}/{postId} ({error}); its {count} photos go one by one")]
-    public static partial void AlbumRefused(this ILogger logger, string source, string postId, string error, int count);
+    [ZLoggerMessage(5202, LogLevel.Warning, "Telegram refused an album of {count} photos in chat {chatId} ({error}); they go one by one")]
+    public static partial void AlbumRefused(this ILogger logger, long chatId, int count, string error);
 
-    [ZLoggerMessage(5203, LogLevel.Warning, "Image {index} of {source}/{postId} is {width}x{height}, {bytes} bytes: {action}")]
-    public static partial void PhotoOutOfLimits(this ILogger logger, int index, string source, string postId, int width, int height, long bytes, string action);
+    [ZLoggerMessage(5203, LogLevel.Information, "Image {name} is {width}x{height}, {bytes} bytes, past Telegram's photo limits: {action}")]
+    public static partial void PhotoOutOfLimits(this ILogger logger, string name, int width, int height, long bytes, string action);
 
 }
