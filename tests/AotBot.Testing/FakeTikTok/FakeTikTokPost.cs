@@ -57,6 +57,15 @@ public sealed record FakeTikTokPost(string Id)
     public int Width { get; init; } = 576;
     public int Height { get; init; } = 1024;
     public FakeVideoCodecs Codecs { get; init; } = FakeVideoCodecs.Both;
+
+    /// <summary>
+    /// Video-only 1080p <c>"Format": "dash"</c> gears (H.264, under <c>/media-video-hvc1/</c>, sound in
+    /// <c>bitrateAudioInfo</c>) before the mp4 gears, as 2026 pages have them; the CDN serves them as <see cref="FakeMedia.SilentMp4"/>.
+    /// </summary>
+    public bool DashGears { get; init; }
+
+    /// <summary>With <see cref="DashGears"/>: no progressive rendition at all (no playAddr, downloadAddr or mp4 gear).</summary>
+    public bool OnlyDashGears { get; init; }
     public byte[] CoverBytes { get; init; } = FakeMedia.Jpeg();
 
     /// <summary>The photos of a photo post, in order (HEIC, JPEG or anything: served as given); null for a video.</summary>
