@@ -26,6 +26,9 @@ public static class FakeTikTokStatus
     public const int UnderReview = 10216;
     public const int Private = 10222;
 
+    /// <summary>Region-locked (gallery-dl reads it so).</summary>
+    public const int RegionLocked = 10231;
+
     /// <summary>
     /// TikTok documents no code of its own for region blocks; the fake answers this code with a message naming the
     /// region (<see cref="RegionMessage"/>), which is what the source reads.
