@@ -29,6 +29,7 @@ public sealed class BotMetrics
     private readonly Counter _rateLimited = new("aotbot_telegram_rate_limited_total", "Bot API 429 answers, by method.", "method");
     private readonly Counter _webhookRejected = new("aotbot_webhook_rejected_total", "Webhook requests refused, by reason.", "reason");
     private readonly Counter _cache = new("aotbot_cache_lookups_total", "Delivered posts by file_id cache result (hit: sent again with no download).", "result");
+    private readonly Counter _tikTokPages = new("aotbot_tiktok_pages_total", "TikTok post page fetches by outcome (ok, challenge_solved, challenge_failed, maintenance_block, login_redirect, captcha, empty, status_<code>, network).", "outcome");
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
 
@@ -76,6 +77,9 @@ public sealed class BotMetrics
     /// <summary>A post was delivered from the file_id cache (<paramref name="hit"/>) or downloaded and uploaded.</summary>
     public void CacheLookup(bool hit) => _cache.Add(1, hit ? "hit" : "miss");
 
+    /// <summary>One TikTok post page fetch ended in <paramref name="outcome"/> (a small fixed set, plus <c>status_&lt;code&gt;</c>).</summary>
+    public void TikTokPage(string outcome) => _tikTokPages.Add(1, outcome);
+
     /// <summary>Writes every metric in the Prometheus text exposition format (version 0.0.4).</summary>
     public string Render()
     {
@@ -91,6 +95,7 @@ public sealed class BotMetrics
         _rateLimited.WriteTo(text);
         _webhookRejected.WriteTo(text);
         _cache.WriteTo(text);
+        _tikTokPages.WriteTo(text);
         WriteProcess(text);
         return text.ToString();
     }
