@@ -21,6 +21,8 @@ internal sealed class PostgresDatabase : SqlDatabase
     // Any constant works; this one reads "AOTBOT" on a phone keypad.
     public override string? MigrationLockSql => "SELECT pg_advisory_xact_lock(268268)";
 
+    public override string SkipLockedSql => "FOR UPDATE SKIP LOCKED";
+
     public override IReadOnlyList<string> Migrations { get; } =
     [
         // 1: the seed's tables. Times are Unix milliseconds (UTC) in both providers, so every query is shared.
@@ -79,6 +81,29 @@ internal sealed class PostgresDatabase : SqlDatabase
             handled_at_ms bigint NOT NULL
         );
         CREATE INDEX handled_updates_at ON handled_updates (handled_at_ms);
+        """,
+        // 3: the durable update queue shared by instances (it replaces handled_updates) and their heartbeats.
+        """
+        DROP TABLE handled_updates;
+        CREATE TABLE updates (
+            update_id bigint PRIMARY KEY,
+            chat_id bigint NOT NULL,
+            payload text,
+            received_at_ms bigint NOT NULL,
+            state integer NOT NULL,
+            claimed_by text,
+            lease_until_ms bigint NOT NULL,
+            attempts integer NOT NULL,
+            error text,
+            finished_at_ms bigint
+        );
+        CREATE INDEX updates_open ON updates (chat_id, update_id) WHERE state IN (0, 1);
+        CREATE INDEX updates_state ON updates (state, lease_until_ms);
+        CREATE INDEX updates_finished ON updates (finished_at_ms) WHERE finished_at_ms IS NOT NULL;
+        CREATE TABLE instances (
+            id text PRIMARY KEY,
+            seen_at_ms bigint NOT NULL
+        );
         """,
     ];
 

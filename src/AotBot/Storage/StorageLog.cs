@@ -20,6 +20,9 @@ internal static partial class StorageLog
     [ZLoggerMessage(6005, LogLevel.Warning, "Storage {provider} is unreachable at start-up: {error}. The bot starts without it and keeps trying")]
     public static partial void UnreachableAtStart(this ILogger logger, string provider, string error);
 
-    [ZLoggerMessage(6006, LogLevel.Debug, "Storage {provider}: pruned {count} handled update ids older than {hours} h")]
+    [ZLoggerMessage(6006, LogLevel.Debug, "Storage {provider}: pruned {count} finished updates older than {hours} h")]
     public static partial void Pruned(this ILogger logger, string provider, int count, int hours);
+
+    [ZLoggerMessage(6007, LogLevel.Error, "Update {updateId} is parked after {attempts} attempts: {error}")]
+    public static partial void UpdateParked(this ILogger logger, long updateId, int attempts, string error);
 }
