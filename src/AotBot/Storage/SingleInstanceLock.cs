@@ -7,6 +7,9 @@ namespace AotBot.Storage;
 /// </summary>
 internal sealed class SingleInstanceLock(SqlDatabase database) : IDisposable
 {
+    // EWOULDBLOCK: the flock is held by another open of the file.
+    private const int WouldBlock = 11;
+
     private FileStream? _held;
 
     /// <summary>The lock file, or null when the database is shared.</summary>
@@ -22,9 +25,14 @@ internal sealed class SingleInstanceLock(SqlDatabase database) : IDisposable
             _held = new FileStream(Path, System.IO.FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             return true;
         }
-        catch (IOException)
+        catch (IOException ex) when (ex.HResult == WouldBlock)
         {
             return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A folder that is missing or not writable: opening the database says so, in its own words.
+            return true;
         }
     }
 

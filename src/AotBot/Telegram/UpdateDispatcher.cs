@@ -251,13 +251,14 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IUpdateQueue queu
         try
         {
             work = update is null ? Task.CompletedTask : (await handler.HandleAsync(update, _work.Token)).Work;
+            await queue.ReleaseChatAsync(claim, Instance, CancellationToken.None);
+            Wake();
         }
         catch (Exception ex)
         {
+            // The chat stays held: its next update must not overtake this one's retry.
             work = Task.FromException(ex);
         }
-        await queue.ReleaseChatAsync(claim, Instance, CancellationToken.None);
-        Wake();
         try
         {
             await work;
