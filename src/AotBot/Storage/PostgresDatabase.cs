@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace AotBot.Storage;
@@ -22,6 +23,25 @@ internal sealed class PostgresDatabase : SqlDatabase
     public override string? MigrationLockSql => "SELECT pg_advisory_xact_lock(268268)";
 
     public override string SkipLockedSql => "FOR UPDATE SKIP LOCKED";
+
+    // The migration lock's number plus one.
+    public override string? PollerLockSql => "SELECT pg_try_advisory_lock(268269)";
+
+    public override async ValueTask<DbConnection> OpenDedicatedAsync(CancellationToken cancellationToken)
+    {
+        // A pooled connection would go back to the pool still holding the session lock when disposed.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_source.ConnectionString) { Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     public override IReadOnlyList<string> Migrations { get; } =
     [

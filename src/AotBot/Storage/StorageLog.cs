@@ -25,4 +25,13 @@ internal static partial class StorageLog
 
     [ZLoggerMessage(6007, LogLevel.Error, "Update {updateId} is parked after {attempts} attempts: {error}")]
     public static partial void UpdateParked(this ILogger logger, long updateId, int attempts, string error);
+
+    [ZLoggerMessage(6008, LogLevel.Information, "Storage {provider}: this instance holds the poller lock and calls getUpdates")]
+    public static partial void Polling(this ILogger logger, string provider);
+
+    [ZLoggerMessage(6009, LogLevel.Information, "Storage {provider}: another instance calls getUpdates; this one works the update queue and asks again every few seconds")]
+    public static partial void NotPolling(this ILogger logger, string provider);
+
+    [ZLoggerMessage(6010, LogLevel.Warning, "Storage {provider}: the connection holding the poller lock is gone ({error}); polling stops until the lock is taken again")]
+    public static partial void PollerLockLost(this ILogger logger, string provider, string error);
 }

@@ -18,6 +18,7 @@ internal static class StorageServices
         services.AddSingleton<MemoryUpdateQueue>();
         services.AddSingleton<IUpdateQueue, ResilientUpdateQueue>();
         services.AddSingleton<SingleInstanceLock>();
+        services.AddSingleton<PollerElection>();
         services.AddSingleton<AotBot.Hosting.IReadinessCheck, StorageReadinessCheck>();
         // Registered before the Telegram services, so the schema is ready before the first update is taken.
         services.AddHostedService<StorageStartup>();

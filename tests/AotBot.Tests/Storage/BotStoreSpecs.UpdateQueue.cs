@@ -258,4 +258,51 @@ public abstract partial class BotStoreSpecs
         Assert.Equal("current", Assert.Single(await QueryAsync("SELECT post_id FROM media_cache"))[0]);
         Assert.Contains($"Storage {Provider}: pruned 1 finished updates older than 48 h", Logs.WithId(6006));
     }
+
+    [DatabaseFact]
+    public async Task One_instance_polls_and_when_its_connection_dies_another_takes_over()
+    {
+        // Arrange: three instances; on SQLite the one instance always polls.
+        var elections = Enumerable.Range(0, 3).Select(_ => new PollerElection(OpenDatabaseTracked(), Logs.For<PollerElection>())).ToArray();
+        try
+        {
+            // Act
+            var first = await Task.WhenAll(elections.Select(e => e.TryLeadAsync(default)));
+            if (Provider == "sqlite")
+            {
+                Assert.All(first, Assert.True);
+                return;
+            }
+            var poller = Array.IndexOf(first, true);
+            // The poller's process dies: the server ends its session (as it does when the socket closes).
+            await ExecuteAsync("""
+                SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 268269 AND granted
+                """);
+            var pollerStill = await elections[poller].TryLeadAsync(default);
+            // The server drops the lock once the ended session is gone: a moment, well within the instances' retry.
+            var next = new bool[3];
+            for (var attempt = 0; attempt < 50 && !next.Contains(true); attempt++)
+            {
+                await Task.Delay(100);
+                next = await Task.WhenAll(elections.Select(e => e.TryLeadAsync(default)));
+            }
+
+            // Assert
+            Assert.Single(first, true);
+            Assert.False(pollerStill);
+            Assert.Single(next, true);
+            Assert.Contains(Logs.WithId(6010), line => line.StartsWith("Storage postgres: the connection holding the poller lock is gone"));
+        }
+        finally
+        {
+            foreach (var election in elections) await election.DisposeAsync();
+        }
+    }
+
+    private SqlDatabase OpenDatabaseTracked()
+    {
+        var database = OpenDatabase();
+        _open.Add(database);
+        return database;
+    }
 }
