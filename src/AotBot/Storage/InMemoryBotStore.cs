@@ -9,6 +9,7 @@ internal sealed class InMemoryBotStore : IBotStore
     private readonly ConcurrentDictionary<long, UserRecord> _users = new();
     private readonly ConcurrentDictionary<(string, string, FileMode), CachedMedia> _cache = new();
     private readonly ConcurrentQueue<DownloadRecord> _downloads = new();
+    private readonly ConcurrentDictionary<long, long> _migrations = new();
 
     public Task<ChatSettings> GetChatSettingsAsync(long chatId, CancellationToken cancellationToken) =>
         Task.FromResult(_chats.TryGetValue(chatId, out var s) ? s : ChatSettings.Default(chatId));
@@ -16,6 +17,16 @@ internal sealed class InMemoryBotStore : IBotStore
     public Task SaveChatSettingsAsync(ChatSettings settings, CancellationToken cancellationToken)
     {
         _chats[settings.ChatId] = settings;
+        return Task.CompletedTask;
+    }
+
+    public Task<long?> GetChatMigrationAsync(long chatId, CancellationToken cancellationToken) =>
+        Task.FromResult(_migrations.TryGetValue(chatId, out var to) ? to : (long?)null);
+
+    public Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        _migrations[fromChatId] = toChatId;
+        if (_chats.TryGetValue(fromChatId, out var settings)) _chats.TryAdd(toChatId, settings with { ChatId = toChatId });
         return Task.CompletedTask;
     }
 

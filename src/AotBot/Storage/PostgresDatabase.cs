@@ -102,7 +102,15 @@ internal sealed class PostgresDatabase : SqlDatabase
         );
         CREATE INDEX handled_updates_at ON handled_updates (handled_at_ms);
         """,
-        // 3: the durable update queue shared by instances (it replaces handled_updates) and their heartbeats.
+        // 3: groups that became supergroups (a 400 with migrate_to_chat_id): old buttons still reach the new chat.
+        """
+        CREATE TABLE chat_migrations (
+            from_chat_id bigint PRIMARY KEY,
+            to_chat_id bigint NOT NULL,
+            migrated_at_ms bigint NOT NULL
+        );
+        """,
+        // 4: the durable update queue shared by instances (it replaces handled_updates) and their heartbeats.
         """
         DROP TABLE handled_updates;
         CREATE TABLE updates (
