@@ -30,6 +30,8 @@ public sealed class BotMetrics
     private readonly Counter _webhookRejected = new("aotbot_webhook_rejected_total", "Webhook requests refused, by reason.", "reason");
     private readonly Counter _cache = new("aotbot_cache_lookups_total", "Delivered posts by file_id cache result (hit: sent again with no download).", "result");
     private readonly Counter _tikTokPages = new("aotbot_tiktok_pages_total", "TikTok post page fetches by outcome (ok, challenge_solved, challenge_failed, maintenance_block, login_redirect, captcha, empty, status_<code>, network).", "outcome");
+    private readonly Gauge _parked = new("aotbot_updates_parked_total", "Updates parked in the store after failing every attempt (kept 48 h).");
+    private readonly Gauge _instances = new("aotbot_instances_live", "Bot instances with a recent heartbeat on the store.");
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
 
@@ -57,6 +59,14 @@ public sealed class BotMetrics
 
     /// <summary>Reads the depth of <paramref name="queue"/> at each scrape instead (for queues that can count themselves).</summary>
     public void ObserveQueueDepth(string queue, Func<long> depth) => _queueDepth.Observe(depth, queue);
+
+    /// <summary>What the update queue in the store holds, as of the last heartbeat.</summary>
+    public void SetUpdateQueue(long depth, long parked, int liveInstances)
+    {
+        _queueDepth.Set(depth, "stored");
+        _parked.Set(parked);
+        _instances.Set(liveInstances);
+    }
 
     /// <summary>One image conversion took <paramref name="elapsed"/>.</summary>
     public void ConversionFinished(TimeSpan elapsed) => _conversion.Observe(elapsed.TotalSeconds);
@@ -89,6 +99,8 @@ public sealed class BotMetrics
         _updatesFailed.WriteTo(text);
         _jobs.WriteTo(text);
         _queueDepth.WriteTo(text);
+        _parked.WriteTo(text);
+        _instances.WriteTo(text);
         _conversion.WriteTo(text);
         _downloads.WriteTo(text);
         _downloadBytes.WriteTo(text);

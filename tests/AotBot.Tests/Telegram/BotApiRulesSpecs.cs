@@ -164,7 +164,7 @@ public sealed class BotApiRulesSpecs : TikTokBotSpecs
         await using var bot = await StartBotAsync();
         await bot.Store.SaveChatSettingsAsync(new ChatSettings(group, "ru", FileMode.Media), CancellationToken.None);
         var service = bot.Api.Enqueue(bot.Updates.MigrateTo(group, User, supergroup));
-        await bot.Api.WaitForConfirmationAsync(service);
+        await bot.WaitForHandledAsync(service);
         bot.Api.MigrateChat(group, supergroup);
 
         // Act

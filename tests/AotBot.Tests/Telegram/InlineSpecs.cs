@@ -93,7 +93,7 @@ public sealed class InlineSpecs : TikTokBotSpecs
         bot.Api.Enqueue(bot.Updates.InlineQuery(User, post.Link.ToString(), languageCode: "ru"));
         var answer = (await bot.Api.WaitForCallsAsync("answerInlineQuery", 1))[0];
         var chosen = bot.Api.Enqueue(bot.Updates.ChosenInlineResult(User, post.Link.ToString(), inlineMessageId: "inline-4"));
-        await bot.Api.WaitForConfirmationAsync(chosen);
+        await bot.WaitForHandledAsync(chosen);
 
         // Assert
         var result = Assert.Single(answer.Json("results").EnumerateArray());

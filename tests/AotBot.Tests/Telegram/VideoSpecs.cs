@@ -128,7 +128,7 @@ public sealed class VideoSpecs : TikTokBotSpecs
         var groupUpdate = bot.Api.Enqueue(bot.Updates.Text(Group, User, link));
         bot.Api.Enqueue(bot.Updates.Text(User, User, link, languageCode: "uk"));
         var message = (await bot.Api.WaitForCallsAsync("sendMessage", 1))[0];
-        await bot.Api.WaitForConfirmationAsync(groupUpdate);
+        await bot.WaitForHandledAsync(groupUpdate);
         var logs = await bot.StopAsync();
 
         // Assert
