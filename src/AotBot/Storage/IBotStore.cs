@@ -90,4 +90,10 @@ public interface IBotStore
 
     /// <summary>Counts for <c>/stats</c>; "today" is the UTC day of <paramref name="now"/>. Every kind is present, 0 when none.</summary>
     Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the privacy-mode notice goes to group <paramref name="chatId"/>: true the first time only, across
+    /// restarts and instances, so a group hears it once. Without a database: false (silence rather than a repeat).
+    /// </summary>
+    Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken);
 }

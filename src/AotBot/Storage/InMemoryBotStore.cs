@@ -10,6 +10,7 @@ internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
     private readonly ConcurrentDictionary<long, DateTimeOffset> _handled = new();
     private readonly ConcurrentDictionary<(string, string, FileMode), CachedMedia> _cache = new();
     private readonly ConcurrentQueue<DownloadRecord> _downloads = new();
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _groupNotices = new();
     private long _offset;
 
     public Task<ChatSettings> GetChatSettingsAsync(long chatId, CancellationToken cancellationToken) =>
@@ -70,4 +71,7 @@ internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
         return Task.FromResult(new BotStats(
             _users.Count, _users.Values.Count(u => u.SeenAt.UtcDateTime.Date == today), byKindToday, byKind, ratio));
     }
+
+    public Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Task.FromResult(_groupNotices.TryAdd(chatId, at));
 }

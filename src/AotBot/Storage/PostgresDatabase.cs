@@ -80,6 +80,13 @@ internal sealed class PostgresDatabase : SqlDatabase
         );
         CREATE INDEX handled_updates_at ON handled_updates (handled_at_ms);
         """,
+        // 3: groups told once that privacy mode hides links from the bot.
+        """
+        CREATE TABLE group_notices (
+            chat_id bigint PRIMARY KEY,
+            sent_at_ms bigint NOT NULL
+        );
+        """,
     ];
 
     public override void ClearPool() => _source.Clear();

@@ -83,6 +83,13 @@ internal sealed class SqliteDatabase(string connectionString) : SqlDatabase(new 
         );
         CREATE INDEX handled_updates_at ON handled_updates (handled_at_ms);
         """,
+        // 3: groups told once that privacy mode hides links from the bot.
+        """
+        CREATE TABLE group_notices (
+            chat_id INTEGER PRIMARY KEY,
+            sent_at_ms INTEGER NOT NULL
+        );
+        """,
     ];
 
     /// <summary>

@@ -110,6 +110,29 @@ public abstract class BotStoreSpecs : IAsyncLifetime
     }
 
     [DatabaseFact]
+    public async Task I_can_claim_the_group_notice_of_a_chat_once_across_restarts_and_racing_instances()
+    {
+        // Arrange: a database of the previous schema (no notice table yet)
+        var database = OpenDatabase();
+        await using (database)
+        {
+            Assert.Equal((0, 2), await SchemaMigrator.MigrateAsync(database, Time, default, targetVersion: 2));
+        }
+        var store = NewStore();
+
+        // Act
+        var first = await store.ClaimGroupNoticeAsync(-100700, Time.GetUtcNow(), default);
+        var again = await (await RestartAsync(store)).ClaimGroupNoticeAsync(-100700, Time.GetUtcNow(), default);
+        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => NewStore().ClaimGroupNoticeAsync(-100701, Time.GetUtcNow(), default)));
+
+        // Assert
+        Assert.True(first);
+        Assert.False(again);
+        Assert.Equal(1, racing.Count(claimed => claimed));
+        Assert.Equal(new long[] { 1, 2, 3 }, await SchemaVersionsAsync());
+    }
+
+    [DatabaseFact]
     public async Task I_can_save_settings_cache_and_offset_and_read_them_back_after_a_restart()
     {
         // Arrange
@@ -299,9 +322,9 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         await NewStore().EnsureSchemaAsync(default);
 
         // Assert
-        Assert.Equal(new long[] { 1, 2 }, await SchemaVersionsAsync());
-        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 0 to 2" }, Logs.WithId(6001));
-        Assert.Equal(new[] { $"Storage {Provider}: schema is at version 2" }, Logs.WithId(6002));
+        Assert.Equal(new long[] { 1, 2, 3 }, await SchemaVersionsAsync());
+        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 0 to 3" }, Logs.WithId(6001));
+        Assert.Equal(new[] { $"Storage {Provider}: schema is at version 3" }, Logs.WithId(6002));
     }
 
     [DatabaseFact]
@@ -322,12 +345,12 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         await store.MarkUpdateHandledAsync(9, 10, default);
 
         // Assert
-        Assert.Equal(new long[] { 1, 2 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3 }, await SchemaVersionsAsync());
         Assert.Equal(new ChatSettings(77, "uk", FileMode.Files), await store.GetChatSettingsAsync(77, default));
         Assert.Equal(1, (await store.GetStatsAsync(Time.GetUtcNow(), default)).UsersNewToday);
         Assert.NotNull(await store.GetCachedMediaAsync("tiktok", "after-migration", FileMode.Media, default));
         Assert.Equal(10, await store.GetUpdateOffsetAsync(default));
-        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 1 to 2" }, Logs.WithId(6001));
+        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 1 to 3" }, Logs.WithId(6001));
     }
 
     [DatabaseFact]
@@ -335,9 +358,9 @@ public abstract class BotStoreSpecs : IAsyncLifetime
     {
         // Arrange
         await NewStore().EnsureSchemaAsync(default);
-        await ExecuteAsync("INSERT INTO schema_version (version, applied_at_ms) VALUES (3, 0)");
+        await ExecuteAsync("INSERT INTO schema_version (version, applied_at_ms) VALUES (99, 0)");
         var store = NewStore();
-        var expected = $"Storage: the {Provider} database is at schema version 3, newer than this aotbot knows (2); " +
+        var expected = $"Storage: the {Provider} database is at schema version 99, newer than this aotbot knows (3); " +
             "run a newer aotbot or set AOTBOT_Storage__ConnectionString to another database";
 
         // Act

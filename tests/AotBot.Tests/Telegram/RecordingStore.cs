@@ -24,4 +24,5 @@ internal sealed class RecordingStore(IBotStore inner) : IBotStore
     public Task SaveCachedMediaAsync(CachedMedia media, CancellationToken cancellationToken) => inner.SaveCachedMediaAsync(media, cancellationToken);
     public Task RecordDownloadAsync(DownloadRecord record, CancellationToken cancellationToken) => inner.RecordDownloadAsync(record, cancellationToken);
     public Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.GetStatsAsync(now, cancellationToken);
+    public Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken) => inner.ClaimGroupNoticeAsync(chatId, at, cancellationToken);
 }
