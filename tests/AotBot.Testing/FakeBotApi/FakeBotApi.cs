@@ -108,6 +108,13 @@ public sealed class FakeBotApi : IAsyncDisposable
     /// <summary>getMe's <c>can_read_all_group_messages</c>: false is privacy mode on (BotFather's default); true here.</summary>
     public bool CanReadAllGroupMessages { get; set; } = true;
 
+    /// <summary>The webhook URL set (by setWebhook, or by "another deployment" in a test); getUpdates answers 409 while one is.</summary>
+    public string WebhookUrl
+    {
+        get { lock (_gate) return _webhookUrl; }
+        set { lock (_gate) _webhookUrl = value; }
+    }
+
     /// <summary>getMe's <c>supports_inline_queries</c>: false is inline mode off in BotFather.</summary>
     public bool SupportsInlineQueries { get; set; } = true;
 
@@ -401,10 +408,7 @@ public sealed class FakeBotApi : IAsyncDisposable
         }
     }
 
-    private bool WebhookActive()
-    {
-        lock (_gate) return _webhookUrl.Length > 0;
-    }
+    private bool WebhookActive() => WebhookUrl.Length > 0;
 
     /// <summary>Telegram's 400 for a chat the bot cannot see: a group or channel the fake was not told about.</summary>
     private BotApiFault? Refusal(string method, Dictionary<string, string> fields)
@@ -496,14 +500,11 @@ public sealed class FakeBotApi : IAsyncDisposable
         };
     }
 
-    private string WebhookInfo()
-    {
-        lock (_gate) return $$"""{"url":{{JsonString(_webhookUrl)}},"has_custom_certificate":false,"pending_update_count":0}""";
-    }
+    private string WebhookInfo() => $$"""{"url":{{JsonString(WebhookUrl)}},"has_custom_certificate":false,"pending_update_count":0}""";
 
     private string SetWebhook(string url)
     {
-        lock (_gate) _webhookUrl = url;
+        WebhookUrl = url;
         return "true";
     }
 
