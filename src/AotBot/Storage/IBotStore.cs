@@ -91,6 +91,15 @@ public interface IBotStore
     /// <summary>Counts for <c>/stats</c>; "today" is the UTC day of <paramref name="now"/>. Every kind is present, 0 when none.</summary>
     Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>The supergroup <paramref name="chatId"/> was migrated to, or null when it was not.</summary>
+    Task<long?> GetChatMigrationAsync(long chatId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Remembers that group <paramref name="fromChatId"/> became supergroup <paramref name="toChatId"/> and copies its
+    /// settings there (settings the supergroup already has are kept).
+    /// </summary>
+    Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>
     /// Records that the privacy-mode notice goes to group <paramref name="chatId"/>: true the first time only, across
     /// restarts and instances, so a group hears it once. Without a database: false (silence rather than a repeat).

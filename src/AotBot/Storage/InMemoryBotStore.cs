@@ -10,6 +10,7 @@ internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
     private readonly ConcurrentDictionary<long, DateTimeOffset> _handled = new();
     private readonly ConcurrentDictionary<(string, string, FileMode), CachedMedia> _cache = new();
     private readonly ConcurrentQueue<DownloadRecord> _downloads = new();
+    private readonly ConcurrentDictionary<long, long> _migrations = new();
     private readonly ConcurrentDictionary<long, DateTimeOffset> _groupNotices = new();
     private long _offset;
 
@@ -19,6 +20,16 @@ internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
     public Task SaveChatSettingsAsync(ChatSettings settings, CancellationToken cancellationToken)
     {
         _chats[settings.ChatId] = settings;
+        return Task.CompletedTask;
+    }
+
+    public Task<long?> GetChatMigrationAsync(long chatId, CancellationToken cancellationToken) =>
+        Task.FromResult(_migrations.TryGetValue(chatId, out var to) ? to : (long?)null);
+
+    public Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        _migrations[fromChatId] = toChatId;
+        if (_chats.TryGetValue(fromChatId, out var settings)) _chats.TryAdd(toChatId, settings with { ChatId = toChatId });
         return Task.CompletedTask;
     }
 

@@ -33,6 +33,13 @@ internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, IL
     public Task SaveChatSettingsAsync(ChatSettings settings, CancellationToken cancellationToken) =>
         OrThrow(async ct => { await inner.SaveChatSettingsAsync(settings, ct); return true; }, cancellationToken);
 
+    public Task<long?> GetChatMigrationAsync(long chatId, CancellationToken cancellationToken) =>
+        OrFallback(ct => inner.GetChatMigrationAsync(chatId, ct), null, cancellationToken);
+
+    // Without the database the mapping lives only in ChatMigrations' memory until the next migration message.
+    public Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        OrFallback(async ct => { await inner.MigrateChatAsync(fromChatId, toChatId, at, ct); return true; }, false, cancellationToken);
+
     public Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken) =>
         OrFallback(async ct => { await inner.TouchUserAsync(user, ct); return true; }, false, cancellationToken);
 

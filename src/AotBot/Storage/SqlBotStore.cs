@@ -62,6 +62,28 @@ internal sealed class SqlBotStore(SqlDatabase database, TimeProvider time, ILogg
             await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken, durable: true);
 
+    public Task<long?> GetChatMigrationAsync(long chatId, CancellationToken cancellationToken) =>
+        ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.Command("SELECT to_chat_id FROM chat_migrations WHERE from_chat_id = @id").With("@id", chatId);
+            return await command.ScalarInt64Async(ct);
+        }, cancellationToken);
+
+    public Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(async (write, ct) =>
+        {
+            await using (var mapping = write.Command("""
+                INSERT INTO chat_migrations (from_chat_id, to_chat_id, migrated_at_ms) VALUES (@from, @to, @at)
+                ON CONFLICT (from_chat_id) DO UPDATE SET to_chat_id = excluded.to_chat_id, migrated_at_ms = excluded.migrated_at_ms
+                """).With("@from", fromChatId).With("@to", toChatId).With("@at", at.ToUnixTimeMilliseconds()))
+                await mapping.ExecuteNonQueryAsync(ct);
+            await using var settings = write.Command("""
+                INSERT INTO chats (id, language, file_mode) SELECT @to, language, file_mode FROM chats WHERE id = @from
+                ON CONFLICT (id) DO NOTHING
+                """).With("@from", fromChatId).With("@to", toChatId);
+            await settings.ExecuteNonQueryAsync(ct);
+        }, cancellationToken, durable: true);
+
     public Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken) =>
         WriteAsync(async (write, ct) =>
         {

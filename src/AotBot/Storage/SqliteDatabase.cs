@@ -83,7 +83,15 @@ internal sealed class SqliteDatabase(string connectionString) : SqlDatabase(new 
         );
         CREATE INDEX handled_updates_at ON handled_updates (handled_at_ms);
         """,
-        // 3: groups told once that privacy mode hides links from the bot.
+        // 3: groups that became supergroups (a 400 with migrate_to_chat_id): old buttons still reach the new chat.
+        """
+        CREATE TABLE chat_migrations (
+            from_chat_id INTEGER PRIMARY KEY,
+            to_chat_id INTEGER NOT NULL,
+            migrated_at_ms INTEGER NOT NULL
+        );
+        """,
+        // 4: groups told once that privacy mode hides links from the bot.
         """
         CREATE TABLE group_notices (
             chat_id INTEGER PRIMARY KEY,

@@ -28,7 +28,7 @@ internal sealed class GroupNotice(BotApi api, BotIdentity me, IBotStore store, L
         var text = texts.Text(texts.LanguageFor(settings.Language, update.From.LanguageCode), TextKey, ("bot", me.Username));
         try
         {
-            await api.SendAsync(chatId, "sendMessage", (client, token) => client.SendMessage(chatId, text, cancellationToken: token),
+            await api.SendAsync(chatId, "sendMessage", (client, to, token) => client.SendMessage(to, text, cancellationToken: token),
                 cancellationToken);
             logger.GroupNoticeSent(chatId);
         }

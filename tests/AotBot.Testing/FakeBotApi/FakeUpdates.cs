@@ -57,6 +57,10 @@ public sealed class FakeUpdates(long botId = 1)
          "old_chat_member":{{{BotMember(oldStatus)}}},"new_chat_member":{{{BotMember(newStatus)}}} } }
         """;
 
+    /// <summary>The service message a group gets when it becomes supergroup <paramref name="newChatId"/>.</summary>
+    public string MigrateTo(long chatId, long userId, long newChatId) =>
+        $$$"""{"message":{"message_id":{{{NextMessageId()}}},"date":{{{Now}}},"chat":{"id":{{{chatId}}},"type":"group","title":"Group {{{chatId}}}"},"from":{{{User(userId, "en")}}},"migrate_to_chat_id":{{{newChatId}}}}}""";
+
     private string BotMember(string status)
     {
         var bot = $$$"""{"id":{{{botId}}},"is_bot":true,"first_name":"AotBot","username":"aotbot_test_bot"}""";

@@ -191,7 +191,7 @@ public sealed class DoctorSpecs
 
         // Assert
         Assert.Equal(0, exit);
-        Assert.Contains($"✓ storage: sqlite file {scenario.Database} (writable) answers; schema version 3 of 3\n", stdout);
+        Assert.Contains($"✓ storage: sqlite file {scenario.Database} (writable) answers; schema version 4 of 4\n", stdout);
     }
 
     [Theory]

@@ -116,7 +116,7 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         var database = OpenDatabase();
         await using (database)
         {
-            Assert.Equal((0, 2), await SchemaMigrator.MigrateAsync(database, Time, default, targetVersion: 2));
+            Assert.Equal((0, 3), await SchemaMigrator.MigrateAsync(database, Time, default, targetVersion: 3));
         }
         var store = NewStore();
 
@@ -129,7 +129,7 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         Assert.True(first);
         Assert.False(again);
         Assert.Equal(1, racing.Count(claimed => claimed));
-        Assert.Equal(new long[] { 1, 2, 3 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, await SchemaVersionsAsync());
     }
 
     [DatabaseFact]
@@ -315,6 +315,29 @@ public abstract class BotStoreSpecs : IAsyncLifetime
     }
 
     [DatabaseFact]
+    public async Task I_can_migrate_a_group_to_its_supergroup_with_its_settings_and_find_the_mapping_after_a_restart()
+    {
+        // Arrange
+        var store = NewStore();
+        await store.SaveChatSettingsAsync(new ChatSettings(-501, "uk", FileMode.Files), default);
+        await store.SaveChatSettingsAsync(new ChatSettings(-1000502, "ru", FileMode.Media), default);
+        await store.SaveChatSettingsAsync(new ChatSettings(-502, "en", FileMode.Files), default);
+
+        // Act: one supergroup new to the bot, one that already has its own settings
+        await store.MigrateChatAsync(-501, -1000501, Time.GetUtcNow(), default);
+        await store.MigrateChatAsync(-502, -1000502, Time.GetUtcNow(), default);
+        await store.MigrateChatAsync(-502, -1000502, Time.GetUtcNow(), default);
+        var restarted = await RestartAsync(store);
+
+        // Assert
+        Assert.Equal(-1000501, await restarted.GetChatMigrationAsync(-501, default));
+        Assert.Equal(-1000502, await restarted.GetChatMigrationAsync(-502, default));
+        Assert.Null(await restarted.GetChatMigrationAsync(-1000501, default));
+        Assert.Equal(new ChatSettings(-1000501, "uk", FileMode.Files), await restarted.GetChatSettingsAsync(-1000501, default));
+        Assert.Equal(new ChatSettings(-1000502, "ru", FileMode.Media), await restarted.GetChatSettingsAsync(-1000502, default));
+    }
+
+    [DatabaseFact]
     public async Task I_can_migrate_an_empty_database_once_and_find_it_current_the_next_time()
     {
         // Act
@@ -322,9 +345,9 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         await NewStore().EnsureSchemaAsync(default);
 
         // Assert
-        Assert.Equal(new long[] { 1, 2, 3 }, await SchemaVersionsAsync());
-        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 0 to 3" }, Logs.WithId(6001));
-        Assert.Equal(new[] { $"Storage {Provider}: schema is at version 3" }, Logs.WithId(6002));
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, await SchemaVersionsAsync());
+        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 0 to 4" }, Logs.WithId(6001));
+        Assert.Equal(new[] { $"Storage {Provider}: schema is at version 4" }, Logs.WithId(6002));
     }
 
     [DatabaseFact]
@@ -345,12 +368,12 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         await store.MarkUpdateHandledAsync(9, 10, default);
 
         // Assert
-        Assert.Equal(new long[] { 1, 2, 3 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, await SchemaVersionsAsync());
         Assert.Equal(new ChatSettings(77, "uk", FileMode.Files), await store.GetChatSettingsAsync(77, default));
         Assert.Equal(1, (await store.GetStatsAsync(Time.GetUtcNow(), default)).UsersNewToday);
         Assert.NotNull(await store.GetCachedMediaAsync("tiktok", "after-migration", FileMode.Media, default));
         Assert.Equal(10, await store.GetUpdateOffsetAsync(default));
-        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 1 to 3" }, Logs.WithId(6001));
+        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 1 to 4" }, Logs.WithId(6001));
     }
 
     [DatabaseFact]
@@ -360,7 +383,7 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         await NewStore().EnsureSchemaAsync(default);
         await ExecuteAsync("INSERT INTO schema_version (version, applied_at_ms) VALUES (99, 0)");
         var store = NewStore();
-        var expected = $"Storage: the {Provider} database is at schema version 99, newer than this aotbot knows (3); " +
+        var expected = $"Storage: the {Provider} database is at schema version 99, newer than this aotbot knows (4); " +
             "run a newer aotbot or set AOTBOT_Storage__ConnectionString to another database";
 
         // Act
@@ -371,7 +394,7 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         // Assert
         Assert.Equal(expected, direct.Message);
         Assert.Equal(expected, Assert.Single(atStart.Failures));
-        Assert.Equal(new long[] { 1, 2, 3, 99 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4, 99 }, await SchemaVersionsAsync());
         // A running bot whose database another instance upgraded keeps going on defaults.
         Assert.Equal(ChatSettings.Default(1), await Resilient(store).GetChatSettingsAsync(1, default));
     }

@@ -23,6 +23,9 @@ internal sealed class RecordingStore(IBotStore inner) : IBotStore
     public Task<CachedMedia?> GetCachedMediaAsync(string source, string postId, FileMode mode, CancellationToken cancellationToken) => inner.GetCachedMediaAsync(source, postId, mode, cancellationToken);
     public Task SaveCachedMediaAsync(CachedMedia media, CancellationToken cancellationToken) => inner.SaveCachedMediaAsync(media, cancellationToken);
     public Task RecordDownloadAsync(DownloadRecord record, CancellationToken cancellationToken) => inner.RecordDownloadAsync(record, cancellationToken);
+    public Task<long?> GetChatMigrationAsync(long chatId, CancellationToken cancellationToken) => inner.GetChatMigrationAsync(chatId, cancellationToken);
+    public Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        inner.MigrateChatAsync(fromChatId, toChatId, at, cancellationToken);
     public Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.GetStatsAsync(now, cancellationToken);
     public Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken) => inner.ClaimGroupNoticeAsync(chatId, at, cancellationToken);
 }

@@ -47,7 +47,7 @@ internal sealed unsafe class HeifImageHandle : SafeHandleZeroOrMinusOneIsInvalid
 
     /// <summary>
     /// Decodes with the transformations applied, keeping the decoder's own planes (YCbCr 4:2:0, monochrome, or planar
-    /// RGB for grids) rather than a converted copy (native/patches/libheif-keep-native-planes.patch).
+    /// RGB for grids) rather than a converted copy: an undefined colorspace and chroma ask libheif (1.19) for just that.
     /// The result owns the planes: dispose it as soon as they are read.
     /// </summary>
     public HeifImage Decode()

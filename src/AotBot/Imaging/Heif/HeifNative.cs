@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace AotBot.Imaging.Heif;
 
 /// <summary>
-/// The few libheif 1.15 C functions we call. "heif" resolves to libheif.a linked into the Native AOT binary
+/// The few libheif C functions we call (1.19, native/versions). "heif" resolves to libheif.a linked into the Native AOT binary
 /// (DirectPInvoke) and to libheif.so beside the assembly in JIT builds; both come from native/build.sh.
 /// </summary>
 internal static unsafe partial class HeifNative
@@ -40,7 +40,7 @@ internal static unsafe partial class HeifNative
             $"{Marshal.PtrToStringUTF8((nint)Message) ?? "unknown error"} (libheif error {Code}.{Subcode})";
     }
 
-    /// <summary><c>struct heif_decoding_options</c> up to version 4; libheif 1.15 reads every field, whatever the version says.</summary>
+    /// <summary><c>struct heif_decoding_options</c> up to version 4; libheif copies the fields the version names and defaults the rest.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct DecodingOptions
     {

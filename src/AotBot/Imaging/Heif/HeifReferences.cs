@@ -5,8 +5,9 @@ namespace AotBot.Imaging.Heif;
 /// <summary>
 /// Reads a HEIF/AVIF file's item references (meta → iref) before libheif sees it, and refuses a file whose derived
 /// images (grid, iden, iovl via 'dimg', alpha planes via 'auxl') reference each other in a loop or nest too deep.
-/// libheif 1.15 decodes such a file by recursing for ever, one std::async per level, until thread creation fails and
-/// std::terminate aborts the whole bot (found by the fuzz: a grid whose tile is the grid itself).
+/// libheif 1.15 decoded such a file by recursing for ever, one std::async per level, until thread creation failed and
+/// std::terminate aborted the whole bot (found by the fuzz: a grid whose tile is the grid itself). 1.19 has security
+/// limits of its own; this check stays because it costs a few microseconds and does not depend on the library's version.
 /// </summary>
 internal static class HeifReferences
 {
