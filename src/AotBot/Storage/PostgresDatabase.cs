@@ -133,6 +133,13 @@ internal sealed class PostgresDatabase : SqlDatabase
             seen_at_ms bigint NOT NULL
         );
         """,
+        // 5: groups told once that privacy mode hides links from the bot.
+        """
+        CREATE TABLE group_notices (
+            chat_id bigint PRIMARY KEY,
+            sent_at_ms bigint NOT NULL
+        );
+        """,
     ];
 
     public override void ClearPool() => _source.Clear();
