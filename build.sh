@@ -35,9 +35,9 @@ log() { printf '== %s\n' "$*" >&2; }
 APT_PACKAGES=(clang cmake ninja-build pkg-config dpkg-dev)
 if [ "$CMD" = test ]; then
   # heif-enc makes test images; postgresql for the storage suite; the distroless rootfs test copies these packages' files;
-  # the arm64 cross build runs under qemu.
+  # the arm64 cross build runs under qemu; systemd-analyze checks the unit file.
   APT_PACKAGES+=(libheif-examples imagemagick postgresql libssl3 ca-certificates tzdata netbase
-    crossbuild-essential-arm64 qemu-user-static llvm)
+    crossbuild-essential-arm64 qemu-user-static llvm systemd)
 fi
 if [ -n "$TOOLCHAIN_CROSS" ]; then
   # llvm-objcopy strips the cross-linked binary.
