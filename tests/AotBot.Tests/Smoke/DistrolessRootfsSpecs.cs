@@ -271,7 +271,7 @@ public sealed class RootAndPublishedBinaryFactAttribute : FactAttribute
         set
         {
             field = value;
-            if (Skip is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(value))) Skip = $"{value} is not set";
+            if (Skip is null && value is not null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(value))) Skip = $"{value} is not set";
         }
     }
 }
