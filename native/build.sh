@@ -4,8 +4,9 @@
 #   static libheif.a libde265.a libdav1d.a libaotbotjpeg.a libjpeg.a  for the Native AOT link (nothing shared ships)
 #   shared libheif.so, libaotbotjpeg.so (dependencies inside)         so JIT builds and tests can [LibraryImport] them.
 # Usage: native/build.sh [linux-x64|linux-arm64]
-# Sources are Debian bookworm's source packages pinned in native/versions (sha256-checked), with Debian's patches
-# and then ours from native/patches/.
+# Sources are Debian source packages vendored in native/sources/ and pinned in native/versions (sha256-checked), with
+# Debian's patches and then ours from native/patches/ (none today). Nothing is downloaded; native/update-sources.sh
+# is the maintainers' refresh step.
 # The result is cached outside the worktree, keyed by versions, target and this recipe:
 #   ${AOTBOT_NATIVE_CACHE:-$HOME/.cache/aotbot-native}/<key>/{lib,include,BUILDINFO}
 # and native/out/<rid> links to it, so a second run (in any worktree) is instant.
@@ -32,7 +33,8 @@ CROSS=$TOOLCHAIN_CROSS
 # "<package>-<debian version>" for each pinned package, the target, and a hash of this recipe and the pins.
 pins() { grep -vE '^\s*(#|$)' "$HERE/versions"; }
 PACKAGES=$(pins | awk '!seen[$1]++ { v = $2; gsub(":", "-", v); printf "%s%s-%s", sep, $1, v; sep="_" }')
-RECIPE=$(cat "$HERE/build.sh" "$HERE/toolchain.sh" "$HERE/versions" "$HERE"/patches/*.patch "$HERE"/jpeg/*.c 2>/dev/null | sha256sum | cut -c1-10)
+RECIPE=$({ cat "$HERE/build.sh" "$HERE/toolchain.sh" "$HERE/versions" "$HERE"/jpeg/*.c; cat "$HERE"/patches/*.patch 2>/dev/null || true; } \
+  | sha256sum | cut -c1-10)
 KEY="$PACKAGES-$RID-$RECIPE"
 DEST=$CACHE/$KEY
 
@@ -68,75 +70,21 @@ flock 9
 if [ -f "$DEST/BUILDINFO" ]; then link_output; exit 0; fi
 
 # --- sources -----------------------------------------------------------------------------------------------
-SOURCES=$CACHE/sources
-mkdir -p "$SOURCES"
-
-verified() { # file sha256
-  [ -f "$SOURCES/$1" ] && [ "$(sha256sum "$SOURCES/$1" | cut -d' ' -f1)" = "$2" ]
-}
-
-# A private apt configuration with deb-src twins of the machine's Debian sources: /etc stays untouched.
-APT_DIR=$CACHE/apt
-APT_OPTS=(-o "Dir::State::Lists=$APT_DIR/lists" -o "Dir::Cache=$APT_DIR/cache"
-  -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$APT_DIR/parts"
-  -o "APT::Sandbox::User=$(id -un)" -q)
-apt_ready=
-private_apt() {
-  [ -n "$apt_ready" ] && return 0
-  rm -rf "$APT_DIR/parts"
-  mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial" "$APT_DIR/parts"
-  local f
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    # deb822 stanzas with Types: deb whose URIs name a Debian archive, as deb-src.
-    awk 'BEGIN { RS = ""; ORS = "\n\n" }
-         /(^|\n)Types:[^\n]*deb/ && /(^|\n)URIs:[^\n]*debian/ {
-           sub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src"); sub(/^\n/, ""); print }' "$f" >>"$APT_DIR/parts/debian-src.sources"
-  done
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -f "$f" ] || continue
-    sed -n 's/^deb \(.*debian.*\)$/deb-src \1/p' "$f" >>"$APT_DIR/parts/debian-src.list"
-  done
-  [ -s "$APT_DIR/parts/debian-src.sources" ] || [ -s "$APT_DIR/parts/debian-src.list" ] \
-    || die "no Debian apt source found in /etc/apt to derive deb-src entries from"
-  log "apt-get update (private deb-src configuration in $APT_DIR)"
-  apt-get "${APT_OPTS[@]}" update >"$APT_DIR/update.log" 2>&1 || { cat "$APT_DIR/update.log" >&2; die "apt-get update failed"; }
-  apt_ready=1
-}
-
-fetch() { # package version
-  local pkg=$1 version=$2 file sha missing_files=()
-  while read -r _ _ file sha; do
-    verified "$file" "$sha" || missing_files+=("$file")
-  done < <(pins | awk -v p="$pkg" -v v="$version" '$1 == p && $2 == v')
-  [ ${#missing_files[@]} -eq 0 ] && return 0
-  private_apt
-  log "fetching $pkg $version (${missing_files[*]})"
-  # The exact version first. A security suite may list files its pool does not serve (libde265 1.0.11-1+deb12u3:
-  # the .dsc and orig tarball answer 404); the identical orig tarball then comes from another suite's revision.
-  (cd "$SOURCES" && apt-get "${APT_OPTS[@]}" source --download-only "$pkg=$version") >>"$APT_DIR/fetch.log" 2>&1 || true
-  local other
-  for other in $(apt-cache "${APT_OPTS[@]}" showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -u); do
-    local all=1
-    while read -r _ _ file sha; do verified "$file" "$sha" || all=; done \
-      < <(pins | awk -v p="$pkg" -v v="$version" '$1 == p && $2 == v')
-    [ -n "$all" ] && break
-    [ "$other" = "$version" ] && continue
-    (cd "$SOURCES" && apt-get "${APT_OPTS[@]}" source --download-only "$pkg=$other") >>"$APT_DIR/fetch.log" 2>&1 || true
-  done
-  while read -r _ _ file sha; do
-    if ! verified "$file" "$sha"; then
-      tail -20 "$APT_DIR/fetch.log" >&2
-      if [ -f "$SOURCES/$file" ]; then
-        mv "$SOURCES/$file" "$SOURCES/$file.bad"
-        die "$file: sha256 differs from native/versions (kept as $SOURCES/$file.bad)"
-      fi
-      die "$file could not be fetched; if Debian replaced $pkg $version, update native/versions"
+# Vendored in native/sources/ and checked against native/versions: the build reads nothing from the network, so
+# Debian replacing a revision cannot break it. native/update-sources.sh (maintainers only) refreshes them.
+SOURCES=$HERE/sources
+verify_sources() {
+  local bad=0 pkg version file sha
+  while read -r pkg version file sha; do
+    if [ ! -f "$SOURCES/$file" ]; then
+      printf 'native/build.sh: native/sources/%s (%s %s) is missing from the checkout\n' "$file" "$pkg" "$version" >&2; bad=1
+    elif [ "$(sha256sum "$SOURCES/$file" | cut -d' ' -f1)" != "$sha" ]; then
+      printf 'native/build.sh: native/sources/%s: sha256 differs from native/versions\n' "$file" >&2; bad=1
     fi
-  done < <(pins | awk -v p="$pkg" -v v="$version" '$1 == p && $2 == v')
+  done < <(pins)
+  [ "$bad" -eq 0 ] || die "vendored sources do not match native/versions (native/update-sources.sh rewrites both)"
 }
-
-while read -r pkg version; do fetch "$pkg" "$version"; done < <(pins | awk '!seen[$1]++ { print $1, $2 }')
+verify_sources
 
 # --- build -------------------------------------------------------------------------------------------------
 WORK=$(mktemp -d "$CACHE/.build-$RID.XXXXXX")
@@ -163,10 +111,13 @@ unpack() { # package
   tar xf "$SOURCES/$orig" -C "$WORK/src"
   tar xf "$SOURCES/$debian" -C "$dir"
   local patch opts
-  while read -r patch opts; do
-    case "$patch" in ''|'#'*) continue ;; esac
-    run patch -d "$dir" ${opts:--p1} --forward --batch -i "$dir/debian/patches/$patch"
-  done <"$dir/debian/patches/series"
+  # Some packages (libheif, dav1d) carry no patches at all.
+  if [ -f "$dir/debian/patches/series" ]; then
+    while read -r patch opts; do
+      case "$patch" in ''|'#'*) continue ;; esac
+      run patch -d "$dir" ${opts:--p1} --forward --batch -i "$dir/debian/patches/$patch"
+    done <"$dir/debian/patches/series"
+  fi
   # Then ours (native/patches/<package>-*.patch), each explained in its header.
   for patch in "$HERE"/patches/"$pkg"-*.patch; do
     [ -f "$patch" ] && run patch -d "$dir" -p1 --forward --batch -i "$patch"
@@ -246,7 +197,11 @@ cmake_build "$src" "$WORK/build-heif" \
   -DLIBDE265_INCLUDE_DIR="$STAGE/include" -DLIBDE265_LIBRARY="$STAGE/lib/libde265.a" \
   -DWITH_DAV1D=ON -DWITH_DAV1D_PLUGIN=OFF \
   -DDAV1D_INCLUDE_DIR="$STAGE/include" -DDAV1D_LIBRARY="$STAGE/lib/libdav1d.a" \
-  -DWITH_X265=OFF -DWITH_AOM_ENCODER=OFF -DWITH_AOM_DECODER=OFF -DWITH_SvtEnc=OFF -DWITH_RAV1E=OFF
+  -DWITH_X265=OFF -DWITH_AOM_ENCODER=OFF -DWITH_AOM_DECODER=OFF -DWITH_SvtEnc=OFF -DWITH_RAV1E=OFF \
+  -DWITH_KVAZAAR=OFF -DWITH_OpenH264_DECODER=OFF -DWITH_JPEG_DECODER=OFF -DWITH_JPEG_ENCODER=OFF \
+  -DWITH_OpenJPEG_DECODER=OFF -DWITH_OpenJPEG_ENCODER=OFF -DWITH_FFMPEG_DECODER=OFF -DWITH_OPENJPH_ENCODER=OFF \
+  -DWITH_UNCOMPRESSED_CODEC=OFF -DWITH_LIBSHARPYUV=OFF -DWITH_HEADER_COMPRESSION=OFF -DWITH_FUZZERS=OFF \
+  -DBUILD_TESTING=OFF -DENABLE_EXPERIMENTAL_MINI_FORMAT=OFF
 # (grep without -q reads all of nm's output: no SIGPIPE under pipefail)
 nm "$STAGE/lib/libheif.a" 2>/dev/null | grep get_decoder_plugin_libde265 >/dev/null || die "libheif was built without its libde265 decoder"
 nm "$STAGE/lib/libheif.a" 2>/dev/null | grep get_decoder_plugin_dav1d >/dev/null || die "libheif was built without its dav1d decoder"
@@ -268,7 +223,9 @@ rm -rf "$STAGE/lib/pkgconfig" "$STAGE/lib/cmake" "$STAGE/bin" "$STAGE/share" "$S
   echo "rid=$RID"
   echo "key=$KEY"
   pins | awk '{ print "source=" $3 " sha256=" $4 }'
-  (cd "$HERE/patches" && sha256sum ./*.patch | awk '{ print "patch=" substr($2, 3) " sha256=" $1 }')
+  for patch in "$HERE"/patches/*.patch; do
+    [ -f "$patch" ] && echo "patch=$(basename "$patch") sha256=$(sha256sum "$patch" | cut -d' ' -f1)"
+  done
   echo "cflags=$CFLAGS_COMMON"
   echo "compiler=$("$CXX" --version | head -1)"
   echo "seconds=$(($(date +%s) - started))"
