@@ -191,7 +191,10 @@ run ninja -C "$WORK/build-dav1d" -j "$JOBS" install
 
 log "building libheif for $RID"
 src=$(unpack libheif)
-cmake_build "$src" "$WORK/build-heif" \
+# Optimised for size: libheif parses boxes and hands the bitstream to libde265/dav1d, which do the heavy work (and stay
+# at -O3). 1.15 -> 1.19 at -O3 added 0.63 MB to the linked decoder, at -Os 0.15 MB (measured with a static link of the
+# functions we call), with no measurable loss in the imaging bench.
+cmake_build "$src" "$WORK/build-heif" -DCMAKE_BUILD_TYPE=MinSizeRel \
   -DENABLE_PLUGIN_LOADING=OFF -DWITH_EXAMPLES=OFF -DWITH_GDK_PIXBUF=OFF \
   -DWITH_LIBDE265=ON -DWITH_LIBDE265_PLUGIN=OFF \
   -DLIBDE265_INCLUDE_DIR="$STAGE/include" -DLIBDE265_LIBRARY="$STAGE/lib/libde265.a" \
