@@ -29,6 +29,7 @@ public sealed class BotMetrics
     private readonly Counter _rateLimited = new("aotbot_telegram_rate_limited_total", "Bot API 429 answers, by method.", "method");
     private readonly Counter _webhookRejected = new("aotbot_webhook_rejected_total", "Webhook requests refused, by reason.", "reason");
     private readonly Counter _cache = new("aotbot_cache_lookups_total", "Delivered posts by file_id cache result (hit: sent again with no download).", "result");
+    private readonly Counter _instagram = new("aotbot_instagram_requests_total", "Instagram paths tried for a post, by path (app_api, embed, graphql, rapidapi) and outcome (ok, login_redirect, not_found, private, no_media, rate_limited, network).", "path", "outcome");
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
 
@@ -76,6 +77,9 @@ public sealed class BotMetrics
     /// <summary>A post was delivered from the file_id cache (<paramref name="hit"/>) or downloaded and uploaded.</summary>
     public void CacheLookup(bool hit) => _cache.Add(1, hit ? "hit" : "miss");
 
+    /// <summary>One Instagram path ended for one post: <paramref name="path"/> and <paramref name="outcome"/> are small fixed sets.</summary>
+    public void InstagramRequest(string path, string outcome) => _instagram.Add(1, path, outcome);
+
     /// <summary>Writes every metric in the Prometheus text exposition format (version 0.0.4).</summary>
     public string Render()
     {
@@ -91,6 +95,7 @@ public sealed class BotMetrics
         _rateLimited.WriteTo(text);
         _webhookRejected.WriteTo(text);
         _cache.WriteTo(text);
+        _instagram.WriteTo(text);
         WriteProcess(text);
         return text.ToString();
     }
