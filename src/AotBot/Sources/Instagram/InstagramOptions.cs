@@ -23,10 +23,12 @@ public sealed record InstagramOptions
     public bool Keyless { get; set; } = true;
 
     /// <summary>The GraphQL <c>doc_id</c> of the logged-out post query; Instagram rotates these.</summary>
+    [Required(ErrorMessage = "Instagram:GraphqlDocId must be digits: set AOTBOT_Instagram__GraphqlDocId")]
     [RegularExpression("^[0-9]{1,30}$", ErrorMessage = "Instagram:GraphqlDocId must be digits: set AOTBOT_Instagram__GraphqlDocId")]
     public string GraphqlDocId { get; set; } = "27130156389949648";
 
     /// <summary>The web app id sent as <c>x-ig-app-id</c> to the app API and GraphQL.</summary>
+    [Required(ErrorMessage = "Instagram:AppId must be digits: set AOTBOT_Instagram__AppId")]
     [RegularExpression("^[0-9]{1,30}$", ErrorMessage = "Instagram:AppId must be digits: set AOTBOT_Instagram__AppId")]
     public string AppId { get; set; } = "936619743392459";
 
