@@ -38,7 +38,13 @@ public sealed record Video : MediaPost
     public int Height { get; init; }
     public TimeSpan Duration { get; init; }
     public MediaFile? Cover { get; init; }
+
+    /// <summary>What the source knows of the chosen file (codec, size, sound), for operators; null when it knows nothing.</summary>
+    public VideoRendition? Rendition { get; init; }
 }
+
+/// <summary>The rendition a source chose: <paramref name="Codec"/> like <c>h264</c>, its size when known, whether it has sound.</summary>
+public sealed record VideoRendition(string Codec, int? Width, int? Height, long? Bytes, bool HasSound, bool Watermarked);
 
 public sealed record Slideshow : MediaPost
 {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AotBot.Http;
+using AotBot.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
@@ -13,8 +14,8 @@ namespace AotBot.Telegram;
 /// updates still in progress, so none is lost if the process dies before finishing it. Failures are logged and
 /// cooled down; the loop only ends when stopping.
 /// </summary>
-internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, IOptions<TelegramOptions> options, TimeProvider time,
-    ILogger<LongPollingReceiver> logger) : IUpdateReceiver
+internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, PollerElection election, IBotStore store,
+    IOptions<TelegramOptions> options, TimeProvider time, ILogger<LongPollingReceiver> logger) : IUpdateReceiver
 {
     internal const int TimeoutSeconds = 50;
     internal static readonly string[] AllowedUpdates = ["message", "callback_query", "inline_query", "chosen_inline_result", "my_chat_member"];
@@ -28,11 +29,22 @@ internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, I
         // A webhook left from another deployment makes getUpdates answer 409; polling means no webhook.
         await api.TryCallAsync("deleteWebhook", (client, token) => client.DeleteWebhook(dropPendingUpdates: false, token), stoppingToken);
         var failures = 0;
+        var leading = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan coolDown;
             try
             {
+                // Several instances on PostgreSQL: one polls, the others work the queue it fills.
+                if (!await election.TryLeadAsync(stoppingToken))
+                {
+                    leading = false;
+                    await Task.Delay(PollerElection.RetryInterval, time, stoppingToken);
+                    continue;
+                }
+                // Taking over: the poller before moved the offset in the store.
+                if (!leading) dispatcher.Start(await store.GetUpdateOffsetAsync(stoppingToken));
+                leading = true;
                 var offset = dispatcher.NextOffset;
                 var batch = await GetUpdatesAsync(offset, stoppingToken);
                 failures = 0;

@@ -20,6 +20,7 @@ internal static class TelegramServices
             return new TelegramBotClient(clientOptions, provider.GetRequiredService<TelegramHttpClient>().Client);
         });
         services.AddSingleton<Pacer>();
+        services.AddSingleton<ChatMigrations>();
         services.AddSingleton<BotApi>();
         services.AddSingleton<ChatActions>();
         services.AddSingleton<BotIdentity>();

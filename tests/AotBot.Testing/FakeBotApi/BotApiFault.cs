@@ -16,4 +16,8 @@ public sealed record BotApiFault(int Status, string Body, string ContentType = "
     /// <summary>Any Bot API error answer.</summary>
     public static BotApiFault Error(int code, string description) => new(code,
         $$$"""{"ok":false,"error_code":{{{code}}},"description":"{{{description}}}"}""");
+
+    /// <summary>400 for a group that became a supergroup, with <c>parameters.migrate_to_chat_id</c>, as Telegram sends it.</summary>
+    public static BotApiFault Migrated(long newChatId) => new(400,
+        $$$"""{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":{{{newChatId}}}}}""");
 }

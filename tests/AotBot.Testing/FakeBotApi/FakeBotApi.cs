@@ -30,6 +30,9 @@ public sealed class FakeBotApi : IAsyncDisposable
     private readonly List<(long Id, string Json)> _updates = [];
     private readonly Dictionary<string, Queue<BotApiFault>> _faults = new(StringComparer.Ordinal);
     private readonly Dictionary<long, Queue<BotApiFault>> _chatFaults = [];
+    private readonly Dictionary<long, long> _migratedChats = [];
+    private readonly Dictionary<string, DateTimeOffset> _callbackPressedAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _callbackDeliveredAt = new(StringComparer.Ordinal);
     private BotApiOutage? _outage;
     private TaskCompletionSource _outageOver = NewSignal();
     private readonly ConcurrentDictionary<(long Chat, long User), string> _members = new();
@@ -72,6 +75,12 @@ public sealed class FakeBotApi : IAsyncDisposable
     public string Token { get; }
 
     public long BotId => long.Parse(Token[..Token.IndexOf(':')]);
+
+    /// <summary>
+    /// How long after a callback query reached the bot (getUpdates) its answer is still taken; later answers get
+    /// Telegram's "query is too old" 400. Telegram does not publish the figure; answers take seconds at most there.
+    /// </summary>
+    public TimeSpan MaxCallbackAnswerAge { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Builders for update bodies to pass to <see cref="Enqueue"/>.</summary>
     public FakeUpdates Updates { get; } = new();
@@ -117,6 +126,7 @@ public sealed class FakeBotApi : IAsyncDisposable
                 var trimmed = updateBodies[i].Trim();
                 if (!trimmed.StartsWith('{')) throw new ArgumentException("An update body is a JSON object.", nameof(updateBodies));
                 ids[i] = ++_nextUpdateId;
+                if (CallbackQueryId(trimmed) is { } queryId) _callbackPressedAt[queryId] = DateTimeOffset.UtcNow;
                 var rest = trimmed[1..].TrimStart();
                 _updates.Add((ids[i], $"{{\"update_id\":{ids[i]}" + (rest.StartsWith('}') ? "" : ",") + rest));
             }
@@ -166,6 +176,30 @@ public sealed class FakeBotApi : IAsyncDisposable
             Signal();
         }
     }
+
+    /// <summary>
+    /// From now on every call for <paramref name="fromChatId"/> gets Telegram's 400 with
+    /// <c>parameters.migrate_to_chat_id</c> = <paramref name="toChatId"/>: the group became a supergroup.
+    /// </summary>
+    public void MigrateChat(long fromChatId, long toChatId)
+    {
+        lock (_gate) _migratedChats[fromChatId] = toChatId;
+    }
+
+    /// <summary>
+    /// How long after the press reached the bot (its getUpdates answer; else its enqueueing) the callback query
+    /// <paramref name="answer"/> answers was answered; null for a query the fake did not hand out.
+    /// </summary>
+    public TimeSpan? CallbackAnswerAge(BotApiCall answer)
+    {
+        lock (_gate) return CallbackAge(answer["callback_query_id"], answer.At);
+    }
+
+    private TimeSpan? CallbackAge(string? queryId, DateTimeOffset at) =>
+        queryId is null ? null
+        : _callbackDeliveredAt.TryGetValue(queryId, out var delivered) ? at - delivered
+        : _callbackPressedAt.TryGetValue(queryId, out var pressed) ? at - pressed
+        : null;
 
     /// <summary>getChatMember answers <paramref name="status"/> (creator, administrator, member, ...) for this user in this chat.</summary>
     public void SetChatMember(long chatId, long userId, string status) => _members[(chatId, userId)] = status;
@@ -239,6 +273,9 @@ public sealed class FakeBotApi : IAsyncDisposable
             if (outage is not null) fault = null;
             else if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var next)) fault = next;
             else if (ChatIdOf(fields) is { } chat && _chatFaults.TryGetValue(chat, out var chatQueue) && chatQueue.TryDequeue(out var forChat)) fault = forChat;
+            else if (ChatIdOf(fields) is { } migrated && _migratedChats.TryGetValue(migrated, out var newChatId)) fault = BotApiFault.Migrated(newChatId);
+            else if (method == "answerCallbackQuery" && CallbackAge(fields.GetValueOrDefault("callback_query_id"), DateTimeOffset.UtcNow) > MaxCallbackAnswerAge)
+                fault = BotApiFault.Error(400, "Bad Request: query is too old and response timeout expired or query ID is invalid");
         }
         var sequence = Interlocked.Increment(ref _sequence);
         if (outage is { } down)
@@ -246,7 +283,7 @@ public sealed class FakeBotApi : IAsyncDisposable
             await OutageAsync(context, new BotApiCall(sequence, method, fields, files, down == BotApiOutage.BadGateway ? 502 : 504, DateTimeOffset.UtcNow), down, outageOver);
             return;
         }
-        fault ??= method == "getUpdates" ? null : BotApiLimits.Check(fields);
+        fault ??= method == "getUpdates" ? null : BotApiLimits.Check(fields, files);
         if (fault is not null)
         {
             Record(new BotApiCall(sequence, method, fields, files, fault.Status, DateTimeOffset.UtcNow));
@@ -298,6 +335,24 @@ public sealed class FakeBotApi : IAsyncDisposable
             return;
         }
         await ReplyAsync(context, 504, "<html><body><h1>504 Gateway Time-out</h1></body></html>", "text/html");
+    }
+
+    /// <summary>The callback query id an update body carries; null for other updates (and for hostile bodies tests send).</summary>
+    private static string? CallbackQueryId(string updateJson)
+    {
+        if (!updateJson.Contains("\"callback_query\"", StringComparison.Ordinal)) return null;
+        try
+        {
+            using var update = JsonDocument.Parse(updateJson);
+            return update.RootElement.TryGetProperty("callback_query", out var query) && query.ValueKind == JsonValueKind.Object
+                && query.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static long? ChatIdOf(Dictionary<string, string> fields) =>
@@ -352,6 +407,10 @@ public sealed class FakeBotApi : IAsyncDisposable
                 }
                 if (_outage is not null) return null;
                 var pending = _updates.Where(u => u.Id >= offset).Take(limit).Select(u => u.Json).ToList();
+                foreach (var update in pending)
+                {
+                    if (CallbackQueryId(update) is { } queryId) _callbackDeliveredAt.TryAdd(queryId, DateTimeOffset.UtcNow);
+                }
                 if (pending.Count > 0 || waiting.IsCancellationRequested) return "[" + string.Join(",", pending) + "]";
                 changed = _changed.Task;
             }

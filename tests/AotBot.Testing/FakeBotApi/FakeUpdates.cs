@@ -53,6 +53,10 @@ public sealed class FakeUpdates
          "new_chat_member":{"status":"{{{newStatus}}}","user":{"id":1,"is_bot":true,"first_name":"AotBot"}{{{(newStatus == "kicked" ? ",\"until_date\":0" : "")}}} } }
         """;
 
+    /// <summary>The service message a group gets when it becomes supergroup <paramref name="newChatId"/>.</summary>
+    public string MigrateTo(long chatId, long userId, long newChatId) =>
+        $$$"""{"message":{"message_id":{{{NextMessageId()}}},"date":{{{Now}}},"chat":{"id":{{{chatId}}},"type":"group","title":"Group {{{chatId}}}"},"from":{{{User(userId, "en")}}},"migrate_to_chat_id":{{{newChatId}}}}}""";
+
     public int NextMessageId() => Interlocked.Increment(ref _messageId);
 
     private string Message(long chatId, long userId, string? languageCode, int? messageId, string content) =>
