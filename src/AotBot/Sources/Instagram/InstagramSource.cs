@@ -34,6 +34,10 @@ internal sealed class InstagramSource(
 
     public Task<MediaPost> ExtractAsync(Uri url, CancellationToken cancellationToken) => ExtractAsync(url, report: null, cancellationToken);
 
+    /// <summary>For <c>aotbot extract</c>: each path tried becomes a step of <paramref name="trace"/> (<c>embed:ok</c>).</summary>
+    public Task<MediaPost> ExtractAsync(Uri url, ExtractionTrace trace, CancellationToken cancellationToken) =>
+        ExtractAsync(url, attempt => trace.Add(attempt.Path, attempt.Outcome), cancellationToken);
+
     /// <summary>Extracts the post, telling <paramref name="report"/> each path tried and how it ended.</summary>
     public async Task<MediaPost> ExtractAsync(Uri url, Action<InstagramAttempt>? report, CancellationToken cancellationToken)
     {
