@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace AotBot.Hosting;
 
-/// <summary>The <c>aotbot</c> command line: run (default), --help, --version, check-config, healthcheck, convert, extract.</summary>
+/// <summary>The <c>aotbot</c> command line: run (default), --help, --version, check-config, healthcheck, convert, extract, doctor.</summary>
 public static partial class Cli
 {
     public const int ExitOk = 0;
@@ -28,6 +28,7 @@ public static partial class Cli
                 "healthcheck" => await HealthcheckAsync(rest, stdout, stderr),
                 "convert" => await Imaging.ConvertCommand.RunAsync(rest, stdout, stderr),
                 "extract" => await Sources.ExtractCommand.RunAsync(rest, stdout, stderr),
+                "doctor" => await Doctor.RunAsync(rest, stdout, stderr),
                 "help" => Help(stdout),
                 "version" => Version(stdout),
                 _ => Unknown(verb, stderr),
@@ -69,6 +70,7 @@ public static partial class Cli
               aotbot healthcheck                          exit 0 when the running bot (or its configuration) is healthy
               aotbot convert <files...> [-o DIR] [--quality N]   convert HEIC/AVIF to JPEG as the bot does
               aotbot extract <link> [-v]                  print as JSON what the bot would send for a link, and each attempt
+              aotbot doctor [link] [--Section:Key=value]  check the token, BotFather's switches, storage channel and storage online (exit 0/1/2)
               aotbot --version | --help
 
             Settings (command line > AOTBOT_ environment > BOT_TOKEN > appsettings.json beside the binary > default):

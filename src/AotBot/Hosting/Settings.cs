@@ -16,6 +16,7 @@ public static class Settings
     public static IReadOnlyList<Setting> All { get; } =
     [
         new("Telegram:Token", "", "Bot token from @BotFather (required; BOT_TOKEN is an alias)", Secret: true),
+        new("Telegram:TokenFile", "", "File holding the token (systemd LoadCredential, Docker or Kubernetes secret); wins over Telegram:Token"),
         new("Telegram:ApiBaseUrl", "https://api.telegram.org", "Bot API server; a local Bot API server goes here"),
         new("Telegram:StorageChannelId", "", "Channel for inline-mode uploads; inline mode is off without it"),
         new("Telegram:AdminIds", "", "User ids allowed to run /stats (array: Telegram:AdminIds:0, :1, ...)"),

@@ -92,4 +92,10 @@ public interface IBotStore
     /// settings there (settings the supergroup already has are kept).
     /// </summary>
     Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the privacy-mode notice goes to group <paramref name="chatId"/>: true the first time only, across
+    /// restarts and instances, so a group hears it once. Without a database: false (silence rather than a repeat).
+    /// </summary>
+    Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken);
 }

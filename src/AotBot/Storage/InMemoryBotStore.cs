@@ -10,6 +10,7 @@ internal sealed class InMemoryBotStore : IBotStore
     private readonly ConcurrentDictionary<(string, string, FileMode), CachedMedia> _cache = new();
     private readonly ConcurrentQueue<DownloadRecord> _downloads = new();
     private readonly ConcurrentDictionary<long, long> _migrations = new();
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _groupNotices = new();
 
     public Task<ChatSettings> GetChatSettingsAsync(long chatId, CancellationToken cancellationToken) =>
         Task.FromResult(_chats.TryGetValue(chatId, out var s) ? s : ChatSettings.Default(chatId));
@@ -65,4 +66,7 @@ internal sealed class InMemoryBotStore : IBotStore
         return Task.FromResult(new BotStats(
             _users.Count, _users.Values.Count(u => u.SeenAt.UtcDateTime.Date == today), byKindToday, byKind, ratio));
     }
+
+    public Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Task.FromResult(_groupNotices.TryAdd(chatId, at));
 }

@@ -133,15 +133,37 @@ internal sealed class PostgresDatabase : SqlDatabase
             seen_at_ms bigint NOT NULL
         );
         """,
+        // 5: groups told once that privacy mode hides links from the bot.
+        """
+        CREATE TABLE group_notices (
+            chat_id bigint PRIMARY KEY,
+            sent_at_ms bigint NOT NULL
+        );
+        """,
     ];
 
     public override void ClearPool() => _source.Clear();
 
-    private static NpgsqlDataSource Build(string connectionString)
+    internal static NpgsqlDataSource Build(string connectionString)
     {
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
         // TLS (sslmode=require, verify-full) for managed servers; everything else the slim builder leaves out is unused.
         builder.EnableTransportSecurity();
+        // Npgsql 10 tries GSS (Kerberos) encryption first by default. Without libgssapi_krb5.so.2 (distroless, most
+        // containers) every connection then fails to load it, and the runtime prints "Cannot load library..." to stderr,
+        // outside our log redaction, and may stall the connection. Off unless the operator asks for it
+        // (Gss Encryption Mode=Prefer|Require in the connection string, or PGGSSENCMODE).
+        if (!AsksForGssEncryption(connectionString))
+            builder.ConnectionStringBuilder.GssEncryptionMode = GssEncryptionMode.Disable;
         return builder.Build();
+    }
+
+    private static bool AsksForGssEncryption(string connectionString)
+    {
+        if (Environment.GetEnvironmentVariable("PGGSSENCMODE") is { Length: > 0 }) return true;
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in written.Keys)
+            if (key.Replace(" ", "").Equals("GssEncryptionMode", StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 }

@@ -59,6 +59,9 @@ internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, IL
     public Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         OrThrow(ct => inner.GetStatsAsync(now, ct), cancellationToken);
 
+    public Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        OrFallback(ct => inner.ClaimGroupNoticeAsync(chatId, at, ct), false, cancellationToken);
+
     /// <summary>
     /// The failures that mean "no database to use": any database error (unreachable, locked, full, schema too new)
     /// or a timeout. The bot goes on without the database rather than stop on it; anything else propagates.

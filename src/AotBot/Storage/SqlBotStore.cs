@@ -200,6 +200,19 @@ internal sealed class SqlBotStore(SqlDatabase database, TimeProvider time, ILogg
             return new BotStats(userCounts.Total, userCounts.NewToday, today, total, ratio);
         }, cancellationToken);
 
+    public async Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var claimed = false;
+        await WriteAsync(async (write, ct) =>
+        {
+            await using var command = write.Command("INSERT INTO group_notices (chat_id, sent_at_ms) VALUES (@id, @at) ON CONFLICT (chat_id) DO NOTHING")
+                .With("@id", chatId)
+                .With("@at", at.ToUnixTimeMilliseconds());
+            claimed = await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+        return claimed;
+    }
+
     public void Dispose() => _schemaGate.Dispose();
 
     internal async Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)

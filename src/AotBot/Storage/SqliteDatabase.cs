@@ -117,6 +117,13 @@ internal sealed class SqliteDatabase(string connectionString) : SqlDatabase(new 
             seen_at_ms INTEGER NOT NULL
         );
         """,
+        // 5: groups told once that privacy mode hides links from the bot.
+        """
+        CREATE TABLE group_notices (
+            chat_id INTEGER PRIMARY KEY,
+            sent_at_ms INTEGER NOT NULL
+        );
+        """,
     ];
 
     /// <summary>

@@ -21,6 +21,7 @@ internal sealed class UpdateHandler(
     LinkFinder links,
     LinkJobs jobs,
     InlineFlow inline,
+    GroupNotice groupNotice,
     ErrorMessages errors,
     ChatMigrations migrations,
     IOptions<TelegramOptions> options,
@@ -36,7 +37,7 @@ internal sealed class UpdateHandler(
         { CallbackQuery: { } query } => await OnCallbackQueryAsync(query, cancellationToken),
         { InlineQuery: { } query } => await inline.AnswerAsync(query, cancellationToken),
         { ChosenInlineResult: { } chosen } => await inline.OnChosenAsync(chosen, cancellationToken),
-        { MyChatMember: { } member } => OnMyChatMember(member),
+        { MyChatMember: { } member } => await OnMyChatMemberAsync(member, cancellationToken),
         _ => Handled.Done,
     };
 
@@ -187,9 +188,10 @@ internal sealed class UpdateHandler(
         await AnswerAsync(query.Id, answer, cancellationToken);
     }
 
-    private Handled OnMyChatMember(ChatMemberUpdated member)
+    private async Task<Handled> OnMyChatMemberAsync(ChatMemberUpdated member, CancellationToken cancellationToken)
     {
         logger.MembershipChanged(member.Chat.Id, member.Chat.Type.ToString(), member.NewChatMember.Status.ToString());
+        await groupNotice.OnMembershipAsync(member, cancellationToken);
         return Handled.Done;
     }
 

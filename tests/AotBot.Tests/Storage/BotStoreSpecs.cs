@@ -117,6 +117,29 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
     }
 
     [DatabaseFact]
+    public async Task I_can_claim_the_group_notice_of_a_chat_once_across_restarts_and_racing_instances()
+    {
+        // Arrange: a database of the previous schema (no notice table yet)
+        var database = OpenDatabase();
+        await using (database)
+        {
+            Assert.Equal((0, 3), await SchemaMigrator.MigrateAsync(database, Time, default, targetVersion: 3));
+        }
+        var store = NewStore();
+
+        // Act
+        var first = await store.ClaimGroupNoticeAsync(-100700, Time.GetUtcNow(), default);
+        var again = await (await RestartAsync(store)).ClaimGroupNoticeAsync(-100700, Time.GetUtcNow(), default);
+        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => NewStore().ClaimGroupNoticeAsync(-100701, Time.GetUtcNow(), default)));
+
+        // Assert
+        Assert.True(first);
+        Assert.False(again);
+        Assert.Equal(1, racing.Count(claimed => claimed));
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, await SchemaVersionsAsync());
+    }
+
+    [DatabaseFact]
     public async Task I_can_save_settings_cache_and_offset_and_read_them_back_after_a_restart()
     {
         // Arrange
@@ -321,9 +344,9 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
     {
         // Arrange
         await NewStore().EnsureSchemaAsync(default);
-        await ExecuteAsync("INSERT INTO schema_version (version, applied_at_ms) VALUES (5, 0)");
+        await ExecuteAsync("INSERT INTO schema_version (version, applied_at_ms) VALUES (99, 0)");
         var store = NewStore();
-        var expected = $"Storage: the {Provider} database is at schema version 5, newer than this aotbot knows (4); " +
+        var expected = $"Storage: the {Provider} database is at schema version 99, newer than this aotbot knows (5); " +
             "run a newer aotbot or set AOTBOT_Storage__ConnectionString to another database";
 
         // Act
@@ -334,7 +357,7 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         // Assert
         Assert.Equal(expected, direct.Message);
         Assert.Equal(expected, Assert.Single(atStart.Failures));
-        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 99 }, await SchemaVersionsAsync());
         // A running bot whose database another instance upgraded keeps going on defaults.
         Assert.Equal(ChatSettings.Default(1), await Resilient(store).GetChatSettingsAsync(1, default));
     }

@@ -25,4 +25,5 @@ internal sealed class RecordingStore(IBotStore inner) : IBotStore
     public Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken) =>
         inner.MigrateChatAsync(fromChatId, toChatId, at, cancellationToken);
     public Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.GetStatsAsync(now, cancellationToken);
+    public Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken) => inner.ClaimGroupNoticeAsync(chatId, at, cancellationToken);
 }
