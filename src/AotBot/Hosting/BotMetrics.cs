@@ -32,6 +32,7 @@ public sealed class BotMetrics
     private readonly Counter _tikTokPages = new("aotbot_tiktok_pages_total", "TikTok post page fetches by outcome (ok, challenge_solved, challenge_failed, maintenance_block, login_redirect, captcha, empty, status_<code>, network).", "outcome");
     private readonly Gauge _parked = new("aotbot_updates_parked_total", "Updates parked in the store after failing every attempt (kept 48 h).");
     private readonly Gauge _instances = new("aotbot_instances_live", "Bot instances with a recent heartbeat on the store.");
+    private readonly Counter _instagram = new("aotbot_instagram_requests_total", "Instagram paths tried for a post, by path (app_api, embed, graphql, rapidapi) and outcome (ok, login_redirect, not_found, private, no_media, rate_limited, network).", "path", "outcome");
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
 
@@ -90,6 +91,9 @@ public sealed class BotMetrics
     /// <summary>One TikTok post page fetch ended in <paramref name="outcome"/> (a small fixed set, plus <c>status_&lt;code&gt;</c>).</summary>
     public void TikTokPage(string outcome) => _tikTokPages.Add(1, outcome);
 
+    /// <summary>One Instagram path ended for one post: <paramref name="path"/> and <paramref name="outcome"/> are small fixed sets.</summary>
+    public void InstagramRequest(string path, string outcome) => _instagram.Add(1, path, outcome);
+
     /// <summary>Writes every metric in the Prometheus text exposition format (version 0.0.4).</summary>
     public string Render()
     {
@@ -108,6 +112,7 @@ public sealed class BotMetrics
         _webhookRejected.WriteTo(text);
         _cache.WriteTo(text);
         _tikTokPages.WriteTo(text);
+        _instagram.WriteTo(text);
         WriteProcess(text);
         return text.ToString();
     }

@@ -28,8 +28,8 @@ public sealed record Author(string Username, string? Nickname);
 
 public sealed record PostStats(long? Likes, long? Plays);
 
-/// <summary>One downloadable file: the first URL, then fallbacks tried in order.</summary>
-public sealed record MediaFile(IReadOnlyList<Uri> Urls, int? Width = null, int? Height = null);
+/// <summary>One downloadable file: the first URL, then fallbacks tried in order. <paramref name="IsVideo"/>: a video item of an album.</summary>
+public sealed record MediaFile(IReadOnlyList<Uri> Urls, int? Width = null, int? Height = null, bool IsVideo = false);
 
 public sealed record Video : MediaPost
 {
@@ -48,6 +48,7 @@ public sealed record VideoRendition(string Codec, int? Width, int? Height, long?
 
 public sealed record Slideshow : MediaPost
 {
+    /// <summary>The album's items in order: photos, and videos (<see cref="MediaFile.IsVideo"/>) where a source has mixed albums.</summary>
     public required IReadOnlyList<MediaFile> Images { get; init; }
 }
 

@@ -31,9 +31,6 @@ internal static partial class SourcesLog
 
     [ZLoggerMessage(3008, LogLevel.Warning, "Instagram API failed for post {shortcode}: {status}")]
     public static partial void InstagramFailed(this ILogger logger, string shortcode, int status);
-
-    [ZLoggerMessage(3009, LogLevel.Debug, "Instagram carousel of post {shortcode}: {skipped} video items skipped")]
-    public static partial void InstagramVideosSkipped(this ILogger logger, string shortcode, int skipped);
 }
 
 internal static partial class TikTokLog

@@ -44,7 +44,7 @@ internal sealed class MediaSender(
 
     private readonly record struct Delivery(bool CacheHit, bool Converted);
 
-    private sealed record Item(Payload Payload, bool AsDocument);
+    private sealed record Item(Payload Payload, bool AsDocument, bool IsVideo = false);
 
     /// <summary>Sends a video or slideshow answering <paramref name="request"/>.</summary>
     public async Task SendPostAsync(ChatRequest request, MediaPost post, CancellationToken cancellationToken)
@@ -151,7 +151,7 @@ internal sealed class MediaSender(
             request.ThreadId, cancellationToken);
         if (cached is { Kind: DownloadKind.Slideshow } && cached.FileIds.Count >= images.Count)
         {
-            var items = cached.FileIds.Take(images.Count).Select(f => new Item(Payload.Cached(f.FileId), f.SentAs == "document")).ToList();
+            var items = cached.FileIds.Take(images.Count).Select(f => new Item(Payload.Cached(f.FileId), f.SentAs == "document", f.SentAs == "video")).ToList();
             await SendItemsAsync(request, items, cancellationToken);
             await SendSlideshowCaptionAsync(request, slideshow, cancellationToken);
             return new Delivery(CacheHit: true, Converted: false);
@@ -171,8 +171,13 @@ internal sealed class MediaSender(
                 throw outcomes.Select(o => o.Error).OfType<AotBotException>().FirstOrDefault()
                       ?? new NetworkException($"No image of post {slideshow.PostId} could be downloaded.");
 
-            (var prepared, converted) = await PrepareImagesAsync(request, slideshow, downloaded, asDocuments, cancellationToken);
-            var sent = await SendItemsAsync(request, prepared, cancellationToken);
+            // An album's videos (Instagram) go as they are, in their places; only its photos are prepared.
+            (var prepared, converted) = await PrepareImagesAsync(request, slideshow,
+                downloaded.Where(d => !images[d.Index].IsVideo).ToList(), asDocuments, cancellationToken);
+            var photos = new Queue<Item>(prepared);
+            var sent = await SendItemsAsync(request, [.. downloaded.Select(d => images[d.Index].IsVideo
+                ? new Item(Payload.Of(d.File, $"{slideshow.PostId}_{d.Index + 1}.mp4"), asDocuments, IsVideo: true)
+                : photos.Dequeue())], cancellationToken);
             await SendSlideshowCaptionAsync(request, slideshow, cancellationToken);
             // Only a complete set is worth caching: a partial one would answer later requests with missing images.
             if (sent.OfType<CachedFile>().ToList() is { } files && files.Count == images.Count)
@@ -242,7 +247,7 @@ internal sealed class MediaSender(
     }
 
     /// <summary>
-    /// Photos in albums of up to 10, then documents the same way (Telegram does not mix them); a lone item goes on
+    /// Photos (and an album's videos, in their places) in albums of up to 10, then documents the same way (Telegram does not mix them); a lone item goes on
     /// its own, since an album needs 2 to 10. Returns the file_ids in the order of <paramref name="items"/>.
     /// </summary>
     private async Task<List<CachedFile?>> SendItemsAsync(ChatRequest request, List<Item> items, CancellationToken cancellationToken)
@@ -253,7 +258,7 @@ internal sealed class MediaSender(
             var indexes = Enumerable.Range(0, items.Count).Where(i => items[i].AsDocument == asDocuments).ToList();
             foreach (var chunk in indexes.Chunk(AlbumSize))
             {
-                var payloads = chunk.Select(i => items[i].Payload).ToList();
+                var payloads = chunk.Select(i => items[i]).ToList();
                 var messages = chunk.Length == 1 && asDocuments
                     ? [await SendSingleAsync(request, payloads[0], asDocuments, cancellationToken)]
                     : asDocuments ? await SendAlbumAsync(request, payloads, asDocuments, cancellationToken)
@@ -269,7 +274,7 @@ internal sealed class MediaSender(
     /// Photos as an album (or one photo), and when Telegram still refuses an image in it (PHOTO_INVALID_DIMENSIONS,
     /// IMAGE_PROCESS_FAILED: limits our checks could not see), one by one, each refused one as a document.
     /// </summary>
-    private async Task<Message[]> SendPhotosAsync(ChatRequest request, List<Payload> payloads, CancellationToken cancellationToken)
+    private async Task<Message[]> SendPhotosAsync(ChatRequest request, List<Item> payloads, CancellationToken cancellationToken)
     {
         try
         {
@@ -300,31 +305,47 @@ internal sealed class MediaSender(
         ex.ErrorCode == 400 && (ex.Message.Contains("PHOTO_INVALID_DIMENSIONS", StringComparison.Ordinal)
             || ex.Message.Contains("IMAGE_PROCESS_FAILED", StringComparison.Ordinal));
 
-    private Task<Message> SendSingleAsync(ChatRequest request, Payload payload, bool asDocument, CancellationToken cancellationToken) =>
-        asDocument
-            ? api.SendAsync(request.ChatId, "sendDocument", async (client, chat, token) =>
+    private Task<Message> SendSingleAsync(ChatRequest request, Item item, bool asDocument, CancellationToken cancellationToken)
+    {
+        var payload = item.Payload;
+        if (asDocument)
+        {
+            return api.SendAsync(request.ChatId, "sendDocument", async (client, chat, token) =>
             {
                 await using var streams = new OpenStreams();
                 return await client.SendDocument(chat, payload.Open(streams), replyParameters: request.Reply,
                     messageThreadId: request.ThreadId, disableContentTypeDetection: true, disableNotification: true, cancellationToken: token);
-            }, cancellationToken)
-            : api.SendAsync(request.ChatId, "sendPhoto", async (client, chat, token) =>
+            }, cancellationToken);
+        }
+        if (item.IsVideo)
+        {
+            return api.SendAsync(request.ChatId, "sendVideo", async (client, chat, token) =>
+            {
+                await using var streams = new OpenStreams();
+                return await client.SendVideo(chat, payload.Open(streams), replyParameters: request.Reply,
+                    messageThreadId: request.ThreadId, supportsStreaming: true, disableNotification: true, cancellationToken: token);
+            }, cancellationToken);
+        }
+        return api.SendAsync(request.ChatId, "sendPhoto", async (client, chat, token) =>
             {
                 await using var streams = new OpenStreams();
                 return await client.SendPhoto(chat, payload.Open(streams), replyParameters: request.Reply,
                     messageThreadId: request.ThreadId, disableNotification: true, cancellationToken: token);
             }, cancellationToken);
+    }
 
-    private Task<Message[]> SendAlbumAsync(ChatRequest request, List<Payload> payloads, bool asDocuments, CancellationToken cancellationToken) =>
+    private Task<Message[]> SendAlbumAsync(ChatRequest request, List<Item> items, bool asDocuments, CancellationToken cancellationToken) =>
         api.SendAsync(request.ChatId, "sendMediaGroup", async (client, chat, token) =>
         {
             await using var streams = new OpenStreams();
-            var media = payloads.Select(p => asDocuments
-                ? (IAlbumInputMedia)new InputMediaDocument(p.Open(streams)) { DisableContentTypeDetection = true }
-                : new InputMediaPhoto(p.Open(streams))).ToList();
+            var media = items.Select(item => asDocuments
+                ? (IAlbumInputMedia)new InputMediaDocument(item.Payload.Open(streams)) { DisableContentTypeDetection = true }
+                : item.IsVideo
+                    ? new InputMediaVideo(item.Payload.Open(streams)) { SupportsStreaming = true }
+                    : new InputMediaPhoto(item.Payload.Open(streams))).ToList();
             return await client.SendMediaGroup(chat, media, request.Reply, request.ThreadId, disableNotification: true,
                 cancellationToken: token);
-        }, cancellationToken, weight: payloads.Count);
+        }, cancellationToken, weight: items.Count);
 
     private Task<Message> SendSlideshowCaptionAsync(ChatRequest request, Slideshow slideshow, CancellationToken cancellationToken) =>
         api.SendTextAsync(request, ResultCaption(request, slideshow), cancellationToken, MusicButton(request, slideshow));

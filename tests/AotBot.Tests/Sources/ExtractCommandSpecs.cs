@@ -95,4 +95,22 @@ public sealed class ExtractCommandSpecs
         Assert.Equal(2, exit);
         Assert.Contains("Usage: aotbot extract", stderr);
     }
+
+    [Fact]
+    public async Task I_can_see_which_instagram_path_served_a_post()
+    {
+        // Arrange
+        await using var instagram = await AotBot.Testing.FakeInstagram.FakeInstagramApi.StartAsync();
+        instagram.Add("DAzkjIhvK6x", AotBot.Testing.FakeInstagram.FakeInstagramMedia.Image(), AotBot.Testing.FakeInstagram.FakeInstagramMedia.Video());
+        instagram.Block(AotBot.Testing.FakeInstagram.FakeInstagramPath.AppApi, AotBot.Testing.FakeInstagram.FakeInstagramBlock.LoginRedirect);
+
+        // Act
+        var (exit, stdout, stderr) = await RunAsync(["extract", "https://www.instagram.com/p/DAzkjIhvK6x/", .. instagram.CommandLineArgs(withKey: false)]);
+
+        // Assert
+        Assert.True(exit == 0, stderr + stdout);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(("instagram", "slideshow"), (json.GetProperty("source").GetString(), json.GetProperty("post").GetProperty("kind").GetString()));
+        Assert.Equal(["app_api:login_redirect", "embed:ok"], json.GetProperty("path").EnumerateArray().Select(step => step.GetString()));
+    }
 }
