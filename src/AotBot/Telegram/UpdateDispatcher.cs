@@ -221,10 +221,12 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IUpdateQueue queu
 
     private async Task RunAsync(ClaimedUpdate claim)
     {
+        var outcome = Outcome.Lost;
         var finished = true;
         try
         {
-            finished = await HandleAsync(claim);
+            (outcome, var error) = await HandleAsync(claim);
+            finished = await RecordAsync(claim, outcome, error);
         }
         catch (Exception ex)
         {
@@ -240,11 +242,17 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IUpdateQueue queu
             progress.TrySetResult();
             if (_running.Count == 0) _idle?.TrySetResult();
         }
+        // Counted once the claim is off this instance's books: a scrape never sees an update handled and still in progress.
+        if (outcome == Outcome.Handled) metrics.UpdateHandled();
+        else if (outcome == Outcome.Failed) metrics.UpdateFailed();
         Wake();
     }
 
-    /// <summary>Runs the claim; true when it is finished (done or parked), false when it goes back to the queue.</summary>
-    private async Task<bool> HandleAsync(ClaimedUpdate claim)
+    /// <summary>How running a claim's handler ended; <see cref="Lost"/> when the queue itself failed first.</summary>
+    private enum Outcome { Handled, Failed, Cancelled, Lost }
+
+    /// <summary>Runs the claim's handler: its ordered part, then (the chat let go) its work.</summary>
+    private async Task<(Outcome Outcome, string? Error)> HandleAsync(ClaimedUpdate claim)
     {
         var update = Parse(claim.Payload);
         Task work;
@@ -262,29 +270,40 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IUpdateQueue queu
         try
         {
             await work;
-            metrics.UpdateHandled();
+            return (Outcome.Handled, null);
         }
         catch (OperationCanceledException) when (_work.IsCancellationRequested)
         {
-            await queue.AbandonAsync(claim, Instance, CancellationToken.None);
-            return false;
+            return (Outcome.Cancelled, null);
         }
         catch (ChatClosedException closed)
         {
             logger.ChatClosed(closed.ChatId, closed.Message);
-            metrics.UpdateHandled();
+            return (Outcome.Handled, null);
         }
         catch (Exception ex)
         {
             logger.UpdateFailed(claim.UpdateId, update?.Type.ToString() ?? "unknown", ex.GetType().Name, ex.Message);
-            metrics.UpdateFailed();
-            var error = ex.GetType().Name + ": " + ex.Message;
-            if (!await queue.FailAsync(claim, Instance, error, CancellationToken.None)) return false;
-            logger.UpdateParked(claim.UpdateId, claim.Attempt, error);
-            return true;
+            return (Outcome.Failed, ex.GetType().Name + ": " + ex.Message);
         }
-        await queue.CompleteAsync(claim, Instance, CancellationToken.None);
-        return true;
+    }
+
+    /// <summary>Records the outcome in the queue; true when the update is finished (done or parked), false when it goes back.</summary>
+    private async Task<bool> RecordAsync(ClaimedUpdate claim, Outcome outcome, string? error)
+    {
+        switch (outcome)
+        {
+            case Outcome.Cancelled:
+                await queue.AbandonAsync(claim, Instance, CancellationToken.None);
+                return false;
+            case Outcome.Failed:
+                if (!await queue.FailAsync(claim, Instance, error!, CancellationToken.None)) return false;
+                logger.UpdateParked(claim.UpdateId, claim.Attempt, error!);
+                return true;
+            default:
+                await queue.CompleteAsync(claim, Instance, CancellationToken.None);
+                return true;
+        }
     }
 
     private async Task HeartbeatLoopAsync()

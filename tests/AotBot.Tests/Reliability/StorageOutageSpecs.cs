@@ -65,6 +65,8 @@ public abstract class StorageOutageSpecs : IAsyncLifetime
         time.Advance(TimeSpan.FromSeconds(6));
         var after = bot.Api.Enqueue(bot.Updates.Text(User + 4, User + 4, "/mode"));
         await BotHarness.AdvanceUntilAsync(time, () => bot.Api.ConfirmedOffset > after, TimeSpan.FromMilliseconds(100), limit: TimeSpan.FromSeconds(4));
+        // Stored is confirmed, not yet answered.
+        await bot.WaitForHandledAsync(after);
         var fileModeOn = texts.Text("en", "file_mode_on");
 
         // Assert

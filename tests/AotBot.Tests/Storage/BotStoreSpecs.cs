@@ -123,7 +123,7 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         var database = OpenDatabase();
         await using (database)
         {
-            Assert.Equal((0, 3), await SchemaMigrator.MigrateAsync(database, Time, default, targetVersion: 3));
+            Assert.Equal((0, 4), await SchemaMigrator.MigrateAsync(database, Time, default, targetVersion: 4));
         }
         var store = NewStore();
 
@@ -136,7 +136,7 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         Assert.True(first);
         Assert.False(again);
         Assert.Equal(1, racing.Count(claimed => claimed));
-        Assert.Equal(new long[] { 1, 2, 3, 4 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, await SchemaVersionsAsync());
     }
 
     [DatabaseFact]
@@ -308,9 +308,9 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         await NewStore().EnsureSchemaAsync(default);
 
         // Assert
-        Assert.Equal(new long[] { 1, 2, 3, 4 }, await SchemaVersionsAsync());
-        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 0 to 4" }, Logs.WithId(6001));
-        Assert.Equal(new[] { $"Storage {Provider}: schema is at version 4" }, Logs.WithId(6002));
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, await SchemaVersionsAsync());
+        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 0 to 5" }, Logs.WithId(6001));
+        Assert.Equal(new[] { $"Storage {Provider}: schema is at version 5" }, Logs.WithId(6002));
     }
 
     [DatabaseFact]
@@ -331,12 +331,12 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         await EnqueueAsync(QueueOf(store), (9, 77));
 
         // Assert
-        Assert.Equal(new long[] { 1, 2, 3, 4 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, await SchemaVersionsAsync());
         Assert.Equal(new ChatSettings(77, "uk", FileMode.Files), await store.GetChatSettingsAsync(77, default));
         Assert.Equal(1, (await store.GetStatsAsync(Time.GetUtcNow(), default)).UsersNewToday);
         Assert.NotNull(await store.GetCachedMediaAsync("tiktok", "after-migration", FileMode.Media, default));
         Assert.Equal(10, await store.GetUpdateOffsetAsync(default));
-        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 1 to 4" }, Logs.WithId(6001));
+        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 1 to 5" }, Logs.WithId(6001));
     }
 
     [DatabaseFact]

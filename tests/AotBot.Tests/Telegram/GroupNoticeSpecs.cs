@@ -23,7 +23,8 @@ public sealed class GroupNoticeSpecs : IAsyncLifetime
     private static string Notice(BotHarness bot, string language) =>
         bot.Host.Services.GetRequiredService<Localizer>().Text(language, GroupNotice.TextKey);
 
-    private async Task HandledAsync(string update) => await _api.WaitForConfirmationAsync(_api.Enqueue(update));
+    // Stored is confirmed, not yet answered: wait for the bot to finish the update.
+    private async Task HandledAsync(BotHarness bot, string update) => await bot.WaitForHandledAsync(_api.Enqueue(update));
 
     [Fact]
     public async Task I_get_the_notice_once_in_the_adders_language_when_the_bot_joins_a_group_as_a_member()
@@ -32,9 +33,9 @@ public sealed class GroupNoticeSpecs : IAsyncLifetime
         await using var bot = await BotHarness.StartAsync(api: _api);
 
         // Act: added, removed, added again
-        await HandledAsync(_api.Updates.MyChatMember(Group, Adder, "left", "member", languageCode: "ru"));
-        await HandledAsync(_api.Updates.MyChatMember(Group, Adder, "member", "left", languageCode: "ru"));
-        await HandledAsync(_api.Updates.MyChatMember(Group, Adder, "left", "member", languageCode: "ru"));
+        await HandledAsync(bot, _api.Updates.MyChatMember(Group, Adder, "left", "member", languageCode: "ru"));
+        await HandledAsync(bot, _api.Updates.MyChatMember(Group, Adder, "member", "left", languageCode: "ru"));
+        await HandledAsync(bot, _api.Updates.MyChatMember(Group, Adder, "left", "member", languageCode: "ru"));
 
         // Assert
         var sent = Assert.Single(_api.CallsTo("sendMessage"));
@@ -50,7 +51,7 @@ public sealed class GroupNoticeSpecs : IAsyncLifetime
         await using var bot = await BotHarness.StartAsync(api: _api);
 
         // Act
-        await HandledAsync(_api.Updates.MyChatMember(-4001, Adder, "left", "member", chatType: "group", languageCode: "xx"));
+        await HandledAsync(bot, _api.Updates.MyChatMember(-4001, Adder, "left", "member", chatType: "group", languageCode: "xx"));
 
         // Assert
         var sent = Assert.Single(_api.CallsTo("sendMessage"));
@@ -65,10 +66,10 @@ public sealed class GroupNoticeSpecs : IAsyncLifetime
         await using var bot = await BotHarness.StartAsync(api: _api);
 
         // Act
-        await HandledAsync(_api.Updates.MyChatMember(Group, Adder, "left", "administrator"));
-        await HandledAsync(_api.Updates.MyChatMember(Group - 1, Adder, "left", "member"));
-        await HandledAsync(_api.Updates.MyChatMember(Group - 1, Adder, "member", "administrator"));
-        await HandledAsync(_api.Updates.MyChatMember(-1001555000099, Adder, "left", "member", chatType: "channel"));
+        await HandledAsync(bot, _api.Updates.MyChatMember(Group, Adder, "left", "administrator"));
+        await HandledAsync(bot, _api.Updates.MyChatMember(Group - 1, Adder, "left", "member"));
+        await HandledAsync(bot, _api.Updates.MyChatMember(Group - 1, Adder, "member", "administrator"));
+        await HandledAsync(bot, _api.Updates.MyChatMember(-1001555000099, Adder, "left", "member", chatType: "channel"));
 
         // Assert: only the plain-member join, never the promotion after it, the admin join or the channel
         var sent = Assert.Single(_api.CallsTo("sendMessage"));
@@ -83,7 +84,7 @@ public sealed class GroupNoticeSpecs : IAsyncLifetime
         await using var bot = await BotHarness.StartAsync(api: _api);
 
         // Act
-        await HandledAsync(_api.Updates.MyChatMember(Group, Adder, "left", "member"));
+        await HandledAsync(bot, _api.Updates.MyChatMember(Group, Adder, "left", "member"));
 
         // Assert
         Assert.Empty(_api.CallsTo("sendMessage"));
@@ -98,8 +99,8 @@ public sealed class GroupNoticeSpecs : IAsyncLifetime
         _api.FailChat(Group, BotApiFault.Error(400, "Bad Request: not enough rights to send text messages to the chat"));
 
         // Act
-        await HandledAsync(_api.Updates.MyChatMember(Group, Adder, "left", "member"));
-        await HandledAsync(_api.Updates.Text(Adder, Adder, "/start"));
+        await HandledAsync(bot, _api.Updates.MyChatMember(Group, Adder, "left", "member"));
+        await HandledAsync(bot, _api.Updates.Text(Adder, Adder, "/start"));
 
         // Assert: one refused try, no retry, and the next update is answered
         Assert.Single(_api.CallsTo("sendMessage"), c => c.ChatId == Group);
