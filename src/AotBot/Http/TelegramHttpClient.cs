@@ -3,8 +3,8 @@ using AotBot.Hosting;
 namespace AotBot.Http;
 
 /// <summary>
-/// The <see cref="HttpClient"/> the Telegram client is built on: the shared handler (its pool and address guard,
-/// which trusts the <c>Telegram:ApiBaseUrl</c> host) plus host overrides; no retries (the bot owns 429 handling)
+/// The <see cref="HttpClient"/> the Telegram client is built on: the operator pool (every request is one our code
+/// addressed to <c>Telegram:ApiBaseUrl</c>, which may be a local Bot API server) plus host overrides; no retries (the bot owns 429 handling)
 /// and no redirects. Requests carry their own absolute URLs (Telegram.Bot builds them from its base URL).
 /// </summary>
 internal sealed class TelegramHttpClient : IDisposable
@@ -18,7 +18,7 @@ internal sealed class TelegramHttpClient : IDisposable
         _time = time;
         _metrics = metrics;
         // disposeHandler: false — the shared handler belongs to HttpHandlers, which the host disposes.
-        Client = new HttpClient(new OverridingHandler(overrides, this) { InnerHandler = handlers.Shared }, disposeHandler: false)
+        Client = new HttpClient(new OverridingHandler(overrides, this) { InnerHandler = handlers.OperatorHandler }, disposeHandler: false)
         {
             // Uploads of up to 2 GB to a local Bot API server take long; callers bound calls with their own tokens.
             Timeout = TimeSpan.FromMinutes(10),

@@ -38,7 +38,7 @@ internal sealed class InstagramSource(IWebClient web, IOptions<InstagramOptions>
         WebPage answer;
         try
         {
-            answer = await web.GetPageAsync(apiUrl, new DownloadContext(new CookieContainer(), headers, Proxy: null), cancellationToken)
+            answer = await web.GetPageAsync(apiUrl, new DownloadContext(new CookieContainer(), headers, Proxy: null) { OperatorEndpoint = true }, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (HttpFetchException error)
