@@ -22,6 +22,7 @@ public static class Settings
         new("Telegram:Mode", "polling", "polling (getUpdates) or webhook (Telegram posts to Http:Listen behind your HTTPS proxy)"),
         new("Telegram:WebhookUrl", "", "Public https URL of the webhook (webhook mode); its path is served on Http:Listen"),
         new("Telegram:WebhookSecret", "", "Secret Telegram sends with each webhook call: 1-256 of A-Z a-z 0-9 _ - (webhook mode)", Secret: true),
+        new("Telegram:RequestTimeout", "00:01:00", "Longest a Bot API call may take; uploads get 30 s + 1 s per 256 KB (at most 10 min); a timed-out call is retried"),
         new("Http:HostOverrides:<host>", "", "Base URL that replaces scheme+host+port of requests to <host>"),
         new("Http:AllowPrivateNetworks", "false", "Allow connections to loopback/private addresses (tests)"),
         new("Http:Proxy", "", "Proxy URL for page and media requests", Secret: true),
