@@ -21,11 +21,13 @@ internal sealed class TelegramHttpClient : IDisposable
     private readonly BotMetrics _metrics;
     private readonly ILogger<TelegramHttpClient> _logger;
     private readonly TimeSpan _requestTimeout;
+    private readonly IdleTrimmer _idle;
     private long _lastAnswerTicks;
 
     public TelegramHttpClient(HttpHandlers handlers, HostOverrides overrides, BotMetrics metrics, TimeProvider time,
-        IConfiguration configuration, ILogger<TelegramHttpClient> logger)
+        IConfiguration configuration, IdleTrimmer idle, ILogger<TelegramHttpClient> logger)
     {
+        _idle = idle;
         _time = time;
         _metrics = metrics;
         _logger = logger;
@@ -77,7 +79,10 @@ internal sealed class TelegramHttpClient : IDisposable
                 ? await SendBoundedAsync(request, method, timeout, cancellationToken)
                 : await base.SendAsync(request, cancellationToken);
             if ((int)response.StatusCode < 500)
+            {
                 Interlocked.Exchange(ref owner._lastAnswerTicks, owner._time.GetUtcNow().UtcTicks);
+                if (method == "getUpdates") owner._idle.StartupSettled();
+            }
             // Every 429 of every caller (Telegram.Bot's and the raw getUpdates), labelled with the method.
             if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
                 owner._metrics.TelegramRateLimited(method);
