@@ -24,7 +24,7 @@ public static class Settings
         new("Telegram:WebhookSecret", "", "Secret Telegram sends with each webhook call: 1-256 of A-Z a-z 0-9 _ - (webhook mode)", Secret: true),
         new("Telegram:RequestTimeout", "00:01:00", "Longest a Bot API call may take; uploads get 30 s + 1 s per 256 KB (at most 10 min); a timed-out call is retried"),
         new("Http:HostOverrides:<host>", "", "Base URL that replaces scheme+host+port of requests to <host>"),
-        new("Http:AllowPrivateNetworks", "false", "Allow connections to loopback/private addresses (tests)"),
+        new("Http:AllowPrivateNetworks", "false", "Let URLs from pages and API answers reach loopback/private addresses (tests); Telegram, host-override targets and the fallback/Instagram APIs are always reachable"),
         new("Http:Proxy", "", "Proxy URL for page and media requests", Secret: true),
         new("Http:MaxAttempts", "3", "Attempts per request before it fails"),
         new("Http:Listen", "", "Own HTTP listener for /healthz, /readyz, /metrics and the webhook, e.g. http://0.0.0.0:8080 (off when empty)"),
