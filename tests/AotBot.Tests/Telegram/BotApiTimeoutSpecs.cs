@@ -23,9 +23,7 @@ public sealed class BotApiTimeoutSpecs
             FaultReply.Text(Me, contentType: "application/json"));
         var (time, logs) = HttpTestData.Clock();
         await using var http = HttpTestData.Layer(time, logs, ("Telegram:RequestTimeout", "00:00:10"));
-        var client = new TelegramBotClient(new TelegramBotClientOptions(token, server.BaseUrl.AbsoluteUri.TrimEnd('/')) { RetryThreshold = 0 },
-            http.Get<TelegramHttpClient>().Client);
-        var api = new BotApi(client, new Pacer(time), time, NullLogger<BotApi>.Instance);
+        var api = Api(server, http, time);
 
         // Act
         var call = api.CallAsync("getMe", (bot, token) => bot.GetMe(token), CancellationToken.None);
@@ -54,9 +52,7 @@ public sealed class BotApiTimeoutSpecs
         server.Map($"/bot{token}/getMe", FaultReply.Text("{}", contentType: "application/json") with { SilentHead = true });
         var (time, logs) = HttpTestData.Clock();
         await using var http = HttpTestData.Layer(time, logs, ("Telegram:RequestTimeout", "00:00:30"));
-        var client = new TelegramBotClient(new TelegramBotClientOptions(token, server.BaseUrl.AbsoluteUri.TrimEnd('/')) { RetryThreshold = 0 },
-            http.Get<TelegramHttpClient>().Client);
-        var api = new BotApi(client, new Pacer(time), time, NullLogger<BotApi>.Instance);
+        var api = Api(server, http, time);
 
         // Act
         var call = api.CallAsync("getMe", (bot, token) => bot.GetMe(token), CancellationToken.None);
@@ -67,4 +63,10 @@ public sealed class BotApiTimeoutSpecs
         Assert.InRange(server.RequestsTo($"/bot{token}/getMe").Count, 5, 9);
         Assert.IsType<TimeoutException>(error.InnerException);
     }
+
+    /// <summary>The bot's own Telegram stack (client with no retries of its own, BotApi) over the HTTP layer, aimed at <paramref name="server"/>.</summary>
+    private static BotApi Api(FaultServer server, HttpLayerHost http, Microsoft.Extensions.Time.Testing.FakeTimeProvider time) =>
+        new(new TelegramBotClient(new TelegramBotClientOptions(FakeBotApi.DefaultToken, server.BaseUrl.AbsoluteUri.TrimEnd('/')) { RetryThreshold = 0 },
+                http.Get<TelegramHttpClient>().Client),
+            new Pacer(time), time, NullLogger<BotApi>.Instance);
 }
