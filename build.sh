@@ -21,7 +21,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-RID=linux-$ARCH
+# The runtime identifier and, when the target is not this machine's architecture, the cross toolchain.
+# shellcheck source=native/toolchain.sh
+source native/toolchain.sh
+toolchain_choose "$(uname -m)" "$ARCH" || exit 2
+RID=$TOOLCHAIN_RID
 OUT=$ROOT/artifacts/$RID
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -33,12 +37,13 @@ APT_PACKAGES=(clang cmake ninja-build pkg-config dpkg-dev g++ patch xz-utils mes
 [ "$ARCH" = x64 ] && APT_PACKAGES+=(nasm)
 if [ "$CMD" = test ]; then
   # heif-enc makes test images; postgresql for the storage suite; the distroless rootfs test copies these packages' files;
-  # the arm64 cross build runs under qemu.
+  # the arm64 cross build runs under qemu; systemd-analyze checks the unit file.
   APT_PACKAGES+=(libheif-examples imagemagick postgresql libssl3 ca-certificates tzdata netbase
-    crossbuild-essential-arm64 qemu-user-static llvm)
+    crossbuild-essential-arm64 qemu-user-static llvm systemd)
 fi
-if [ "$ARCH" = arm64 ]; then
-  APT_PACKAGES+=(crossbuild-essential-arm64 qemu-user-static llvm)
+if [ -n "$TOOLCHAIN_CROSS" ]; then
+  # llvm-objcopy strips the cross-linked binary.
+  APT_PACKAGES+=($TOOLCHAIN_PACKAGES llvm)
 fi
 
 ensure_prerequisites() {
@@ -71,9 +76,10 @@ build_native() {
 # --- publish ---------------------------------------------------------------------------------------------
 source_stamp() {
   # Everything that changes the published files: sources, project files, native outputs.
-  { git ls-files -s src Directory.Build.props Directory.Packages.props native 2>/dev/null
-    git diff HEAD -- src Directory.Build.props Directory.Packages.props native 2>/dev/null
-    git ls-files --others --exclude-standard src native 2>/dev/null | xargs -r sha1sum
+  # (Outside a git work tree, as in a Docker build, the git lines are empty and the stamp never matches.)
+  { git ls-files -s src Directory.Build.props Directory.Packages.props native 2>/dev/null || true
+    git diff HEAD -- src Directory.Build.props Directory.Packages.props native 2>/dev/null || true
+    git ls-files --others --exclude-standard src native 2>/dev/null | xargs -r sha1sum || true
     ls -l native/out/"$RID"/lib 2>/dev/null
     echo "$RID"; } | sha1sum | cut -d' ' -f1
 }
@@ -84,7 +90,8 @@ publish() {
     log "artifacts/$RID is up to date"
   else
     log "publishing $RID (Native AOT)"
-    local commit; commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+    # AOTBOT_REVISION: where there is no .git (a Docker build context), the revision comes from outside.
+    local commit; commit=${AOTBOT_REVISION:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
     local logfile=$ROOT/.build/publish-$RID.log
     mkdir -p "$ROOT/.build"
     rm -rf "$OUT"

@@ -20,18 +20,20 @@ log() { printf '== native: %s\n' "$*" >&2; }
 die() { printf 'native/build.sh: %s\n' "$*" >&2; exit 1; }
 
 case "$RID" in
-  linux-x64) CROSS= ;;
-  linux-arm64) CROSS=aarch64-linux-gnu ;;
+  linux-x64|linux-arm64) ;;
   *) die "unsupported runtime identifier '$RID' (linux-x64, linux-arm64)" ;;
 esac
-# A cross build when the target is not the machine's own architecture.
-if [ -n "$CROSS" ] && [ "$(uname -m)" = aarch64 ]; then CROSS=; fi
+# A cross build when the target is not the machine's own architecture (native/toolchain.sh holds the table).
+# shellcheck source=toolchain.sh
+source "$HERE/toolchain.sh"
+toolchain_choose "$(uname -m)" "${RID#linux-}" || exit 1
+CROSS=$TOOLCHAIN_CROSS
 
 # --- cache key ---------------------------------------------------------------------------------------------
 # "<package>-<debian version>" for each pinned package, the target, and a hash of this recipe and the pins.
 pins() { grep -vE '^\s*(#|$)' "$HERE/versions"; }
 PACKAGES=$(pins | awk '!seen[$1]++ { v = $2; gsub(":", "-", v); printf "%s%s-%s", sep, $1, v; sep="_" }')
-RECIPE=$({ cat "$HERE/build.sh" "$HERE/versions" "$HERE"/jpeg/*.c; cat "$HERE"/patches/*.patch 2>/dev/null || true; } \
+RECIPE=$({ cat "$HERE/build.sh" "$HERE/toolchain.sh" "$HERE/versions" "$HERE"/jpeg/*.c; cat "$HERE"/patches/*.patch 2>/dev/null || true; } \
   | sha256sum | cut -c1-10)
 KEY="$PACKAGES-$RID-$RECIPE"
 DEST=$CACHE/$KEY
@@ -49,7 +51,7 @@ if [ -f "$DEST/BUILDINFO" ]; then link_output; exit 0; fi
 # --- prerequisites -----------------------------------------------------------------------------------------
 APT_PACKAGES=(cmake ninja-build g++ patch xz-utils meson)
 [ "$RID" = linux-x64 ] && APT_PACKAGES+=(nasm)
-[ -n "$CROSS" ] && APT_PACKAGES+=(crossbuild-essential-arm64)
+[ -n "$CROSS" ] && APT_PACKAGES+=($TOOLCHAIN_PACKAGES)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -137,11 +139,11 @@ if [ -n "$CROSS" ]; then
   CXX=$CROSS-g++
   AR=$CROSS-ar
   printf '%s\n' "[binaries]" "c = '$CROSS-gcc'" "ar = '$CROSS-ar'" "strip = '$CROSS-strip'" \
-    "[host_machine]" "system = 'linux'" "cpu_family = 'aarch64'" "cpu = 'aarch64'" "endian = 'little'" >"$WORK/cross.meson"
+    "[host_machine]" "system = 'linux'" "cpu_family = '${CROSS%%-*}'" "cpu = '${CROSS%%-*}'" "endian = 'little'" >"$WORK/cross.meson"
   MESON_CROSS=(--cross-file "$WORK/cross.meson")
   cat >"$WORK/toolchain.cmake" <<EOF
 set(CMAKE_SYSTEM_NAME Linux)
-set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_SYSTEM_PROCESSOR ${CROSS%%-*})
 set(CMAKE_C_COMPILER $CROSS-gcc)
 set(CMAKE_CXX_COMPILER $CROSS-g++)
 set(CMAKE_FIND_ROOT_PATH /usr/$CROSS $STAGE)
@@ -189,7 +191,10 @@ run ninja -C "$WORK/build-dav1d" -j "$JOBS" install
 
 log "building libheif for $RID"
 src=$(unpack libheif)
-cmake_build "$src" "$WORK/build-heif" \
+# Optimised for size: libheif parses boxes and hands the bitstream to libde265/dav1d, which do the heavy work (and stay
+# at -O3). 1.15 -> 1.19 at -O3 added 0.63 MB to the linked decoder, at -Os 0.15 MB (measured with a static link of the
+# functions we call), with no measurable loss in the imaging bench.
+cmake_build "$src" "$WORK/build-heif" -DCMAKE_BUILD_TYPE=MinSizeRel \
   -DENABLE_PLUGIN_LOADING=OFF -DWITH_EXAMPLES=OFF -DWITH_GDK_PIXBUF=OFF \
   -DWITH_LIBDE265=ON -DWITH_LIBDE265_PLUGIN=OFF \
   -DLIBDE265_INCLUDE_DIR="$STAGE/include" -DLIBDE265_LIBRARY="$STAGE/lib/libde265.a" \

@@ -18,6 +18,9 @@ public class MediaRegionBlockedException(string message) : AotBotException(messa
 /// <summary>The post exists but cannot be served for another reason.</summary>
 public class MediaUnavailableException(string message) : AotBotException(message);
 
+/// <summary>The post is for adults only: the site serves it to logged-in users only.</summary>
+public class MediaAgeRestrictedException(string message) : MediaUnavailableException(message);
+
 /// <summary>The site refused us (captcha/WAF page, 429 after retries).</summary>
 public class RateLimitedException(string message, Exception? inner = null) : AotBotException(message, inner);
 

@@ -67,6 +67,9 @@ public static class AotBotHost
             configuration.AddInMemoryCollection([new("Telegram:Token", token)]);
         configuration.AddEnvironmentVariables("AOTBOT_");
         configuration.AddCommandLine(args);
+        // Last, so a token file named anywhere above wins over a token given beside it.
+        if (configuration["Telegram:TokenFile"] is { Length: > 0 } tokenFile)
+            configuration.AddInMemoryCollection([new("Telegram:Token", TokenFileReader.Read(tokenFile))]);
     }
 
     private static int SyslogLevel(LogLevel level) => level switch

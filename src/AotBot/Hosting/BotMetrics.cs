@@ -29,6 +29,10 @@ public sealed class BotMetrics
     private readonly Counter _rateLimited = new("aotbot_telegram_rate_limited_total", "Bot API 429 answers, by method.", "method");
     private readonly Counter _webhookRejected = new("aotbot_webhook_rejected_total", "Webhook requests refused, by reason.", "reason");
     private readonly Counter _cache = new("aotbot_cache_lookups_total", "Delivered posts by file_id cache result (hit: sent again with no download).", "result");
+    private readonly Counter _tikTokPages = new("aotbot_tiktok_pages_total", "TikTok post page fetches by outcome (ok, challenge_solved, challenge_failed, maintenance_block, login_redirect, captcha, empty, status_<code>, network).", "outcome");
+    private readonly Gauge _parked = new("aotbot_updates_parked_total", "Updates parked in the store after failing every attempt (kept 48 h).");
+    private readonly Gauge _instances = new("aotbot_instances_live", "Bot instances with a recent heartbeat on the store.");
+    private readonly Counter _instagram = new("aotbot_instagram_requests_total", "Instagram paths tried for a post, by path (app_api, embed, graphql, rapidapi) and outcome (ok, login_redirect, not_found, private, no_media, rate_limited, network).", "path", "outcome");
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
 
@@ -57,6 +61,14 @@ public sealed class BotMetrics
     /// <summary>Reads the depth of <paramref name="queue"/> at each scrape instead (for queues that can count themselves).</summary>
     public void ObserveQueueDepth(string queue, Func<long> depth) => _queueDepth.Observe(depth, queue);
 
+    /// <summary>What the update queue in the store holds, as of the last heartbeat.</summary>
+    public void SetUpdateQueue(long depth, long parked, int liveInstances)
+    {
+        _queueDepth.Set(depth, "stored");
+        _parked.Set(parked);
+        _instances.Set(liveInstances);
+    }
+
     /// <summary>One image conversion took <paramref name="elapsed"/>.</summary>
     public void ConversionFinished(TimeSpan elapsed) => _conversion.Observe(elapsed.TotalSeconds);
 
@@ -76,6 +88,12 @@ public sealed class BotMetrics
     /// <summary>A post was delivered from the file_id cache (<paramref name="hit"/>) or downloaded and uploaded.</summary>
     public void CacheLookup(bool hit) => _cache.Add(1, hit ? "hit" : "miss");
 
+    /// <summary>One TikTok post page fetch ended in <paramref name="outcome"/> (a small fixed set, plus <c>status_&lt;code&gt;</c>).</summary>
+    public void TikTokPage(string outcome) => _tikTokPages.Add(1, outcome);
+
+    /// <summary>One Instagram path ended for one post: <paramref name="path"/> and <paramref name="outcome"/> are small fixed sets.</summary>
+    public void InstagramRequest(string path, string outcome) => _instagram.Add(1, path, outcome);
+
     /// <summary>Writes every metric in the Prometheus text exposition format (version 0.0.4).</summary>
     public string Render()
     {
@@ -85,12 +103,16 @@ public sealed class BotMetrics
         _updatesFailed.WriteTo(text);
         _jobs.WriteTo(text);
         _queueDepth.WriteTo(text);
+        _parked.WriteTo(text);
+        _instances.WriteTo(text);
         _conversion.WriteTo(text);
         _downloads.WriteTo(text);
         _downloadBytes.WriteTo(text);
         _rateLimited.WriteTo(text);
         _webhookRejected.WriteTo(text);
         _cache.WriteTo(text);
+        _tikTokPages.WriteTo(text);
+        _instagram.WriteTo(text);
         WriteProcess(text);
         return text.ToString();
     }

@@ -21,7 +21,12 @@ public interface IReadinessCheck
 /// <summary>The answer of one <see cref="IReadinessCheck"/>: ready or not, and a short plain-text reason.</summary>
 public readonly record struct ReadinessResult(bool IsReady, string Detail)
 {
+    /// <summary>Ready, but one feature cannot work (inline mode): shown as <c>degraded</c>, still a 200.</summary>
+    public bool IsDegraded { get; init; }
+
     public static ReadinessResult Ready(string detail = "ok") => new(true, detail);
+
+    public static ReadinessResult Degraded(string reason) => new(true, reason) { IsDegraded = true };
 
     public static ReadinessResult NotReady(string reason) => new(false, reason);
 }
@@ -33,7 +38,7 @@ internal sealed class Readiness(IEnumerable<IReadinessCheck> checks, TimeProvide
 
     private readonly IReadinessCheck[] _checks = [.. checks.OrderBy(c => c.Name, StringComparer.Ordinal)];
 
-    /// <summary>Ready when every check is; the text has one <c>name: ok|not ready: reason</c> line per check.</summary>
+    /// <summary>Ready when every check is; the text has one <c>name: ok|degraded: reason|not ready: reason</c> line per check.</summary>
     public async Task<(bool Ready, string Report)> EvaluateAsync(CancellationToken cancellationToken)
     {
         var results = await Task.WhenAll(_checks.Select(check => RunAsync(check, cancellationToken)));
@@ -41,7 +46,8 @@ internal sealed class Readiness(IEnumerable<IReadinessCheck> checks, TimeProvide
         for (var i = 0; i < _checks.Length; i++)
         {
             var (ready, detail) = results[i];
-            report.Append(_checks[i].Name).Append(": ").Append(ready ? "" : "not ready: ").Append(OneLine(detail)).Append('\n');
+            var state = !ready ? "not ready: " : results[i].IsDegraded ? "degraded: " : "";
+            report.Append(_checks[i].Name).Append(": ").Append(state).Append(OneLine(detail)).Append('\n');
         }
         if (_checks.Length == 0) report.Append("no checks registered\n");
         return (results.All(r => r.IsReady), report.ToString());

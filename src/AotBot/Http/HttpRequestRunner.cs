@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace AotBot.Http;
 
 /// <summary>What the caller does with the final response; decides which statuses end the chain and what the attempt timeout covers.</summary>
-internal enum RequestKind { Page, Resolve, Download }
+internal enum RequestKind { Page, Resolve, Download, Hop }
 
 /// <summary>The response that ended the redirect chain, read by the caller inside the attempt (so body failures retry).</summary>
 internal sealed class FinalResponse(Uri url, HttpResponseMessage message, AttemptScope scope)
@@ -44,8 +44,9 @@ internal sealed class HttpRequestRunner(
     public const int MaxRedirects = 10;
 
     /// <param name="gate">A concurrency slot held during each attempt (not during backoff), or null.</param>
+    /// <param name="body">A POST body for the first URL (made anew for each attempt); redirects from it are GETs. Null: GET.</param>
     public async Task<T> SendAsync<T>(Uri url, DownloadContext context, RequestKind kind, SemaphoreSlim? gate,
-        Func<FinalResponse, Task<T>> readFinal, CancellationToken cancellationToken)
+        Func<FinalResponse, Task<T>> readFinal, CancellationToken cancellationToken, Func<HttpContent>? body = null)
     {
         var settings = options.Value;
         var current = url;
@@ -70,11 +71,11 @@ internal sealed class HttpRequestRunner(
                     var operatorRoute = overrides.Covers(current) || string.Equals(current.Authority, operatorHost, StringComparison.OrdinalIgnoreCase);
                     var proxy = proxies.For(context, attempt);
                     if (proxy is not null && !operatorRoute) guard.CheckLiteral(physical);
-                    using var request = CreateRequest(physical, current, context, settings);
+                    using var request = CreateRequest(physical, current, context, settings, hops == 0 ? body : null);
                     using var response = await handlers.For(proxy, operatorRoute).SendAsync(request, scope.Token).ConfigureAwait(false);
                     StoreCookies(response, current, context.Cookies);
                     status = (int)response.StatusCode;
-                    if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+                    if (kind != RequestKind.Hop && status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
                     {
                         var next = new Uri(current, location);
                         if (++hops > MaxRedirects)
@@ -94,7 +95,7 @@ internal sealed class HttpRequestRunner(
                     {
                         if (status is 404 or 410) throw Fail(HttpFailure.NotFound, current, $"{Redaction.RedactUrl(current)} answered {status}.", status);
                         if (status is 401 or 403) throw Fail(HttpFailure.Forbidden, current, $"{Redaction.RedactUrl(current)} answered {status}.", status);
-                        if (kind != RequestKind.Resolve && status is < 200 or > 299)
+                        if (kind is not (RequestKind.Resolve or RequestKind.Hop) && status is < 200 or > 299)
                             throw Fail(HttpFailure.NetworkError, current, $"{Redaction.RedactUrl(current)} answered {status}.", status);
                         if (kind != RequestKind.Page) scope.EndAttemptTimeout();
                         return await readFinal(new FinalResponse(current, response, scope)).ConfigureAwait(false);
@@ -136,9 +137,9 @@ internal sealed class HttpRequestRunner(
         return new HttpFetchException(failure, message, status, inner);
     }
 
-    private static HttpRequestMessage CreateRequest(Uri physical, Uri logical, DownloadContext context, HttpOptions settings)
+    private static HttpRequestMessage CreateRequest(Uri physical, Uri logical, DownloadContext context, HttpOptions settings, Func<HttpContent>? body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, physical) { Version = HttpVersion.Version11 };
+        var request = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, physical) { Version = HttpVersion.Version11, Content = body?.Invoke() };
         foreach (var (name, value) in context.Headers)
             request.Headers.TryAddWithoutValidation(name, value);
         if (!request.Headers.Contains("User-Agent"))

@@ -14,7 +14,16 @@ public interface IWebClient
 
     /// <summary>Follows redirects from <paramref name="url"/> without reading bodies and returns the last URL.</summary>
     Task<Uri> ResolveRedirectsAsync(Uri url, DownloadContext context, CancellationToken cancellationToken);
+
+    /// <summary>One request to <paramref name="url"/> without following a redirect: its status and <c>Location</c>, body unread.</summary>
+    Task<WebHop> GetHopAsync(Uri url, DownloadContext context, CancellationToken cancellationToken);
+
+    /// <summary>POSTs <paramref name="form"/> (<c>application/x-www-form-urlencoded</c>) and returns the answer like <see cref="GetPageAsync"/>.</summary>
+    Task<WebPage> PostFormAsync(Uri url, IReadOnlyList<KeyValuePair<string, string>> form, DownloadContext context, CancellationToken cancellationToken);
 }
+
+/// <summary>One hop of a redirect chain: the URL asked, its status, and where it points (absolute), if anywhere.</summary>
+public sealed record WebHop(Uri Url, int StatusCode, Uri? Location);
 
 /// <summary>A fetched page: where the redirects ended (the logical URL, before host overrides), its status and text.</summary>
 public sealed record WebPage(Uri FinalUrl, int StatusCode, string Body);

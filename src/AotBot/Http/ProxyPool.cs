@@ -36,6 +36,9 @@ internal sealed class ProxyPool
         return index < 0 ? jobProxy : _proxies[(index + attempt - 1) % _proxies.Length];
     }
 
+    /// <summary>The 0-based position of <paramref name="proxy"/> in the pool, for log lines that must not show its URL; -1 for none.</summary>
+    public int IndexOf(Uri? proxy) => proxy is null ? -1 : Array.IndexOf(_proxies, proxy);
+
     private Uri Next() => _proxies[(int)((uint)Interlocked.Increment(ref _next) % (uint)_proxies.Length)];
 
     public static bool IsProxyUrl(string value) =>

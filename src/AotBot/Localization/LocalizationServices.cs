@@ -24,6 +24,7 @@ internal static class LocalizationServices
         new(typeof(MediaPrivateException), "error_private"),
         new(typeof(MediaRegionBlockedException), "error_region"),
         new(typeof(MediaUnavailableException), "error_deleted"),
+        new(typeof(MediaAgeRestrictedException), "error_age_restricted"),
         new(typeof(RateLimitedException), "error_rate_limit"),
         new(typeof(NetworkException), "error_network"),
         new(typeof(MediaExtractionException), ErrorMap.Fallback),

@@ -11,4 +11,7 @@ public interface IMediaSource
 
     /// <summary>Resolves the link (short links included) and extracts the post; throws an <see cref="AotBotException"/> leaf on failure.</summary>
     Task<MediaPost> ExtractAsync(Uri url, CancellationToken cancellationToken);
+
+    /// <summary>Like <see cref="ExtractAsync(Uri, CancellationToken)"/>, recording each step and its outcome in <paramref name="trace"/>.</summary>
+    Task<MediaPost> ExtractAsync(Uri url, ExtractionTrace trace, CancellationToken cancellationToken) => ExtractAsync(url, cancellationToken);
 }

@@ -28,8 +28,8 @@ public sealed record Author(string Username, string? Nickname);
 
 public sealed record PostStats(long? Likes, long? Plays);
 
-/// <summary>One downloadable file: the first URL, then fallbacks tried in order.</summary>
-public sealed record MediaFile(IReadOnlyList<Uri> Urls, int? Width = null, int? Height = null);
+/// <summary>One downloadable file: the first URL, then fallbacks tried in order. <paramref name="IsVideo"/>: a video item of an album.</summary>
+public sealed record MediaFile(IReadOnlyList<Uri> Urls, int? Width = null, int? Height = null, bool IsVideo = false);
 
 public sealed record Video : MediaPost
 {
@@ -38,10 +38,17 @@ public sealed record Video : MediaPost
     public int Height { get; init; }
     public TimeSpan Duration { get; init; }
     public MediaFile? Cover { get; init; }
+
+    /// <summary>What the source knows of the chosen file (codec, size, sound), for operators; null when it knows nothing.</summary>
+    public VideoRendition? Rendition { get; init; }
 }
+
+/// <summary>The rendition a source chose: <paramref name="Codec"/> like <c>h264</c>, its size when known, whether it has sound.</summary>
+public sealed record VideoRendition(string Codec, int? Width, int? Height, long? Bytes, bool HasSound, bool Watermarked);
 
 public sealed record Slideshow : MediaPost
 {
+    /// <summary>The album's items in order: photos, and videos (<see cref="MediaFile.IsVideo"/>) where a source has mixed albums.</summary>
     public required IReadOnlyList<MediaFile> Images { get; init; }
 }
 

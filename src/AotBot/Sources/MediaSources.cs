@@ -18,4 +18,8 @@ public sealed class MediaSources(IEnumerable<IMediaSource> sources)
     /// <summary>Extracts the post behind <paramref name="url"/> with its source; <see cref="UnsupportedLinkException"/> when none matches.</summary>
     public Task<MediaPost> ExtractAsync(Uri url, CancellationToken cancellationToken) =>
         (Find(url) ?? throw new UnsupportedLinkException("No source supports this link.")).ExtractAsync(url, cancellationToken);
+
+    /// <summary>Like <see cref="ExtractAsync(Uri, CancellationToken)"/>, with the source's steps recorded in <paramref name="trace"/>.</summary>
+    public Task<MediaPost> ExtractAsync(Uri url, ExtractionTrace trace, CancellationToken cancellationToken) =>
+        (Find(url) ?? throw new UnsupportedLinkException("No source supports this link.")).ExtractAsync(url, trace, cancellationToken);
 }

@@ -31,7 +31,25 @@ internal static partial class SourcesLog
 
     [ZLoggerMessage(3008, LogLevel.Warning, "Instagram API failed for post {shortcode}: {status}")]
     public static partial void InstagramFailed(this ILogger logger, string shortcode, int status);
+}
 
-    [ZLoggerMessage(3009, LogLevel.Debug, "Instagram carousel of post {shortcode}: {skipped} video items skipped")]
-    public static partial void InstagramVideosSkipped(this ILogger logger, string shortcode, int skipped);
+internal static partial class TikTokLog
+{
+    [ZLoggerMessage(3020, LogLevel.Warning, "TikTok page of post {postId} blocked: {outcome} (attempt {attempt}, user agent {userAgent}, proxy {proxy})")]
+    public static partial void PageAttemptBlocked(this ILogger logger, string postId, string outcome, int attempt, string userAgent, string proxy);
+
+    [ZLoggerMessage(3021, LogLevel.Information, "TikTok challenge of post {postId} solved: answer {answer} in {milliseconds} ms")]
+    public static partial void ChallengeSolved(this ILogger logger, string postId, int answer, long milliseconds);
+
+    [ZLoggerMessage(3022, LogLevel.Warning, "TikTok post {postId} has only video-only renditions; the bot does not mux sound in")]
+    public static partial void OnlyVideoOnlyRenditions(this ILogger logger, string postId);
+
+    [ZLoggerMessage(3023, LogLevel.Information, "TikTok page saved for a bug report ({outcome}): {path}")]
+    public static partial void PageCaptured(this ILogger logger, string outcome, string path);
+
+    [ZLoggerMessage(3024, LogLevel.Warning, "TikTok page could not be saved into {folder}: {error}")]
+    public static partial void CaptureFailed(this ILogger logger, string folder, string error);
+
+    [ZLoggerMessage(3025, LogLevel.Information, "TikTok short link {url} hop {hop}: {status} to {location}")]
+    public static partial void ShortLinkHop(this ILogger logger, string url, int hop, int status, string location);
 }

@@ -16,7 +16,9 @@ internal static class SourcesServices
         services.AddSingleton<IValidateOptions<InstagramOptions>, InstagramOptionsValidator>();
 
         // Order matters only for links two sources would both claim; none do today.
+        services.AddSingleton<TikTokCapture>();
         services.AddSingleton<IMediaSource, TikTokSource>();
+        services.AddSingleton<InstagramKeyless>();
         services.AddSingleton<IMediaSource, InstagramSource>();
         services.AddSingleton<MediaSources>();
         services.AddSingleton<LinkFinder>();

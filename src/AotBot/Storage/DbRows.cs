@@ -23,6 +23,8 @@ internal static class DbRows
     // The DbType is set even for nulls: PostgreSQL needs a parameter's type to accept a null into a typed column.
     public static DbCommand With(this DbCommand command, string name, long value) => command.Add(name, value, DbType.Int64);
 
+    public static DbCommand With(this DbCommand command, string name, long? value) => command.Add(name, value, DbType.Int64);
+
     public static DbCommand With(this DbCommand command, string name, int value) => command.Add(name, value, DbType.Int32);
 
     public static DbCommand With(this DbCommand command, string name, int? value) => command.Add(name, value, DbType.Int32);

@@ -52,8 +52,7 @@ public sealed class StorageUnavailableException()
 /// </summary>
 /// <remarks>
 /// <para>The registered store keeps the bot working while the database is unreachable: reads fall back (default
-/// settings, cache misses, offset 0, update not handled), writes of users, downloads, cache entries and handled
-/// updates are dropped, and only <see cref="SaveChatSettingsAsync"/> and <see cref="GetStatsAsync"/> throw
+/// settings, cache misses, offset 0), writes of users, downloads and cache entries are dropped, and only <see cref="SaveChatSettingsAsync"/> and <see cref="GetStatsAsync"/> throw
 /// <see cref="StorageUnavailableException"/>. It recovers by itself when the database is back.</para>
 /// </remarks>
 public interface IBotStore
@@ -72,14 +71,8 @@ public interface IBotStore
     /// </summary>
     Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken);
 
-    /// <summary>The offset to ask getUpdates for next: one past the highest update id below which all are handled.</summary>
+    /// <summary>The offset to ask getUpdates for next: one past the highest update id stored (see <see cref="IUpdateQueue"/>).</summary>
     Task<long> GetUpdateOffsetAsync(CancellationToken cancellationToken);
-
-    /// <summary>True when the update was already handled (a redelivery after a restart).</summary>
-    Task<bool> IsUpdateHandledAsync(long updateId, CancellationToken cancellationToken);
-
-    /// <summary>Records the update as handled and moves the offset to <paramref name="newOffset"/> when given.</summary>
-    Task MarkUpdateHandledAsync(long updateId, long? newOffset, CancellationToken cancellationToken);
 
     /// <summary>The entry saved for the post in that mode, or null when none was, or it was saved with another version.</summary>
     Task<CachedMedia?> GetCachedMediaAsync(string source, string postId, FileMode mode, CancellationToken cancellationToken);
@@ -90,4 +83,19 @@ public interface IBotStore
 
     /// <summary>Counts for <c>/stats</c>; "today" is the UTC day of <paramref name="now"/>. Every kind is present, 0 when none.</summary>
     Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The supergroup <paramref name="chatId"/> was migrated to, or null when it was not.</summary>
+    Task<long?> GetChatMigrationAsync(long chatId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Remembers that group <paramref name="fromChatId"/> became supergroup <paramref name="toChatId"/> and copies its
+    /// settings there (settings the supergroup already has are kept).
+    /// </summary>
+    Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the privacy-mode notice goes to group <paramref name="chatId"/>: true the first time only, across
+    /// restarts and instances, so a group hears it once. Without a database: false (silence rather than a repeat).
+    /// </summary>
+    Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken);
 }

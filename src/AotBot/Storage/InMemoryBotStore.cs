@@ -3,14 +3,14 @@ using System.Collections.Concurrent;
 namespace AotBot.Storage;
 
 /// <summary>Keeps everything in memory, with the same semantics as the SQL stores: for tests of other capabilities.</summary>
-internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
+internal sealed class InMemoryBotStore : IBotStore
 {
     private readonly ConcurrentDictionary<long, ChatSettings> _chats = new();
     private readonly ConcurrentDictionary<long, UserRecord> _users = new();
-    private readonly ConcurrentDictionary<long, DateTimeOffset> _handled = new();
     private readonly ConcurrentDictionary<(string, string, FileMode), CachedMedia> _cache = new();
     private readonly ConcurrentQueue<DownloadRecord> _downloads = new();
-    private long _offset;
+    private readonly ConcurrentDictionary<long, long> _migrations = new();
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _groupNotices = new();
 
     public Task<ChatSettings> GetChatSettingsAsync(long chatId, CancellationToken cancellationToken) =>
         Task.FromResult(_chats.TryGetValue(chatId, out var s) ? s : ChatSettings.Default(chatId));
@@ -21,6 +21,16 @@ internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
         return Task.CompletedTask;
     }
 
+    public Task<long?> GetChatMigrationAsync(long chatId, CancellationToken cancellationToken) =>
+        Task.FromResult(_migrations.TryGetValue(chatId, out var to) ? to : (long?)null);
+
+    public Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        _migrations[fromChatId] = toChatId;
+        if (_chats.TryGetValue(fromChatId, out var settings)) _chats.TryAdd(toChatId, settings with { ChatId = toChatId });
+        return Task.CompletedTask;
+    }
+
     public Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken)
     {
         _users.AddOrUpdate(user.UserId, user, (_, first) =>
@@ -28,22 +38,8 @@ internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
         return Task.CompletedTask;
     }
 
-    public Task<long> GetUpdateOffsetAsync(CancellationToken cancellationToken) => Task.FromResult(Interlocked.Read(ref _offset));
-
-    public Task<bool> IsUpdateHandledAsync(long updateId, CancellationToken cancellationToken) =>
-        Task.FromResult(_handled.ContainsKey(updateId));
-
-    public Task MarkUpdateHandledAsync(long updateId, long? newOffset, CancellationToken cancellationToken)
-    {
-        _handled[updateId] = time.GetUtcNow();
-        if (newOffset is { } offset)
-        {
-            long current;
-            do current = Interlocked.Read(ref _offset);
-            while (offset > current && Interlocked.CompareExchange(ref _offset, offset, current) != current);
-        }
-        return Task.CompletedTask;
-    }
+    // The offset lives with the update queue (MemoryUpdateQueue in tests), which this store does not hold.
+    public Task<long> GetUpdateOffsetAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
 
     public Task<CachedMedia?> GetCachedMediaAsync(string source, string postId, FileMode mode, CancellationToken cancellationToken) =>
         Task.FromResult(_cache.TryGetValue((source, postId, mode), out var m) && m.Version == CachedMedia.CurrentVersion ? m : null);
@@ -70,4 +66,7 @@ internal sealed class InMemoryBotStore(TimeProvider time) : IBotStore
         return Task.FromResult(new BotStats(
             _users.Count, _users.Values.Count(u => u.SeenAt.UtcDateTime.Date == today), byKindToday, byKind, ratio));
     }
+
+    public Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Task.FromResult(_groupNotices.TryAdd(chatId, at));
 }

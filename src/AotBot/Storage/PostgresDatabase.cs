@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace AotBot.Storage;
@@ -20,6 +21,27 @@ internal sealed class PostgresDatabase : SqlDatabase
 
     // Any constant works; this one reads "AOTBOT" on a phone keypad.
     public override string? MigrationLockSql => "SELECT pg_advisory_xact_lock(268268)";
+
+    public override string SkipLockedSql => "FOR UPDATE SKIP LOCKED";
+
+    // The migration lock's number plus one.
+    public override string? PollerLockSql => "SELECT pg_try_advisory_lock(268269)";
+
+    public override async ValueTask<DbConnection> OpenDedicatedAsync(CancellationToken cancellationToken)
+    {
+        // A pooled connection would go back to the pool still holding the session lock when disposed.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_source.ConnectionString) { Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     public override IReadOnlyList<string> Migrations { get; } =
     [
@@ -80,15 +102,68 @@ internal sealed class PostgresDatabase : SqlDatabase
         );
         CREATE INDEX handled_updates_at ON handled_updates (handled_at_ms);
         """,
+        // 3: groups that became supergroups (a 400 with migrate_to_chat_id): old buttons still reach the new chat.
+        """
+        CREATE TABLE chat_migrations (
+            from_chat_id bigint PRIMARY KEY,
+            to_chat_id bigint NOT NULL,
+            migrated_at_ms bigint NOT NULL
+        );
+        """,
+        // 4: the durable update queue shared by instances (it replaces handled_updates) and their heartbeats.
+        """
+        DROP TABLE handled_updates;
+        CREATE TABLE updates (
+            update_id bigint PRIMARY KEY,
+            chat_id bigint NOT NULL,
+            payload text,
+            received_at_ms bigint NOT NULL,
+            state integer NOT NULL,
+            claimed_by text,
+            lease_until_ms bigint NOT NULL,
+            attempts integer NOT NULL,
+            error text,
+            finished_at_ms bigint
+        );
+        CREATE INDEX updates_open ON updates (chat_id, update_id) WHERE state IN (0, 1);
+        CREATE INDEX updates_state ON updates (state, lease_until_ms);
+        CREATE INDEX updates_finished ON updates (finished_at_ms) WHERE finished_at_ms IS NOT NULL;
+        CREATE TABLE instances (
+            id text PRIMARY KEY,
+            seen_at_ms bigint NOT NULL
+        );
+        """,
+        // 5: groups told once that privacy mode hides links from the bot.
+        """
+        CREATE TABLE group_notices (
+            chat_id bigint PRIMARY KEY,
+            sent_at_ms bigint NOT NULL
+        );
+        """,
     ];
 
     public override void ClearPool() => _source.Clear();
 
-    private static NpgsqlDataSource Build(string connectionString)
+    internal static NpgsqlDataSource Build(string connectionString)
     {
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
         // TLS (sslmode=require, verify-full) for managed servers; everything else the slim builder leaves out is unused.
         builder.EnableTransportSecurity();
+        // Npgsql 10 tries GSS (Kerberos) encryption first by default. Without libgssapi_krb5.so.2 (distroless, most
+        // containers) every connection then fails to load it, and the runtime prints "Cannot load library..." to stderr,
+        // outside our log redaction, and may stall the connection. Off unless the operator asks for it
+        // (Gss Encryption Mode=Prefer|Require in the connection string, or PGGSSENCMODE).
+        if (!AsksForGssEncryption(connectionString))
+            builder.ConnectionStringBuilder.GssEncryptionMode = GssEncryptionMode.Disable;
         return builder.Build();
+    }
+
+    private static bool AsksForGssEncryption(string connectionString)
+    {
+        if (Environment.GetEnvironmentVariable("PGGSSENCMODE") is { Length: > 0 }) return true;
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in written.Keys)
+            if (key.Replace(" ", "").Equals("GssEncryptionMode", StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 }

@@ -6,7 +6,7 @@ namespace AotBot.Storage;
 
 /// <summary>
 /// What the bot sees of storage: the database when it answers, and when it does not, defaults (settings), misses
-/// (file_id cache, handled ids), dropped writes (users, downloads, cache, offset) and
+/// (file_id cache), dropped writes (users, downloads, cache) and
 /// <see cref="StorageUnavailableException"/> for what must not be faked (saving settings, statistics).
 /// After a failure the database is left alone for <see cref="RetryInterval"/>, then one call tries it again, so a
 /// dead server costs one timeout per interval rather than one per update. At most one warning per
@@ -33,18 +33,19 @@ internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, IL
     public Task SaveChatSettingsAsync(ChatSettings settings, CancellationToken cancellationToken) =>
         OrThrow(async ct => { await inner.SaveChatSettingsAsync(settings, ct); return true; }, cancellationToken);
 
+    public Task<long?> GetChatMigrationAsync(long chatId, CancellationToken cancellationToken) =>
+        OrFallback(ct => inner.GetChatMigrationAsync(chatId, ct), null, cancellationToken);
+
+    // Without the database the mapping lives only in ChatMigrations' memory until the next migration message.
+    public Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        OrFallback(async ct => { await inner.MigrateChatAsync(fromChatId, toChatId, at, ct); return true; }, false, cancellationToken);
+
     public Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken) =>
         OrFallback(async ct => { await inner.TouchUserAsync(user, ct); return true; }, false, cancellationToken);
 
     // Without the database the bot asks Telegram for everything not yet confirmed, and tracks the offset itself.
     public Task<long> GetUpdateOffsetAsync(CancellationToken cancellationToken) =>
         OrFallback(inner.GetUpdateOffsetAsync, 0L, cancellationToken);
-
-    public Task<bool> IsUpdateHandledAsync(long updateId, CancellationToken cancellationToken) =>
-        OrFallback(ct => inner.IsUpdateHandledAsync(updateId, ct), false, cancellationToken);
-
-    public Task MarkUpdateHandledAsync(long updateId, long? newOffset, CancellationToken cancellationToken) =>
-        OrFallback(async ct => { await inner.MarkUpdateHandledAsync(updateId, newOffset, ct); return true; }, false, cancellationToken);
 
     public Task<CachedMedia?> GetCachedMediaAsync(string source, string postId, FileMode mode, CancellationToken cancellationToken) =>
         OrFallback(ct => inner.GetCachedMediaAsync(source, postId, mode, ct), null, cancellationToken);
@@ -57,6 +58,9 @@ internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, IL
 
     public Task<BotStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         OrThrow(ct => inner.GetStatsAsync(now, ct), cancellationToken);
+
+    public Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        OrFallback(ct => inner.ClaimGroupNoticeAsync(chatId, at, ct), false, cancellationToken);
 
     /// <summary>
     /// The failures that mean "no database to use": any database error (unreachable, locked, full, schema too new)
@@ -82,7 +86,8 @@ internal sealed class ResilientBotStore(SqlBotStore inner, TimeProvider time, IL
         return ok ? value! : throw new StorageUnavailableException();
     }
 
-    private async Task<(bool Ok, T? Value)> TryAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    /// <summary>The operation's value, or not ok when the database is down (or found down now); shared with <see cref="ResilientUpdateQueue"/>.</summary>
+    internal async Task<(bool Ok, T? Value)> TryAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         if (!MayTry()) return (false, default);
         try

@@ -10,14 +10,8 @@ namespace AotBot.Storage;
 /// </summary>
 internal sealed class SqlBotStore(SqlDatabase database, TimeProvider time, ILogger<SqlBotStore> logger) : IBotStore, IDisposable
 {
-    /// <summary>Telegram keeps an unconfirmed update for 24 hours; handled ids are kept twice as long.</summary>
-    internal static readonly TimeSpan HandledRetention = TimeSpan.FromHours(48);
-
-    internal static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
-
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
-    private long _nextPruneTicks;
 
     public SqlDatabase Database => database;
 
@@ -62,6 +56,28 @@ internal sealed class SqlBotStore(SqlDatabase database, TimeProvider time, ILogg
             await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken, durable: true);
 
+    public Task<long?> GetChatMigrationAsync(long chatId, CancellationToken cancellationToken) =>
+        ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.Command("SELECT to_chat_id FROM chat_migrations WHERE from_chat_id = @id").With("@id", chatId);
+            return await command.ScalarInt64Async(ct);
+        }, cancellationToken);
+
+    public Task MigrateChatAsync(long fromChatId, long toChatId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(async (write, ct) =>
+        {
+            await using (var mapping = write.Command("""
+                INSERT INTO chat_migrations (from_chat_id, to_chat_id, migrated_at_ms) VALUES (@from, @to, @at)
+                ON CONFLICT (from_chat_id) DO UPDATE SET to_chat_id = excluded.to_chat_id, migrated_at_ms = excluded.migrated_at_ms
+                """).With("@from", fromChatId).With("@to", toChatId).With("@at", at.ToUnixTimeMilliseconds()))
+                await mapping.ExecuteNonQueryAsync(ct);
+            await using var settings = write.Command("""
+                INSERT INTO chats (id, language, file_mode) SELECT @to, language, file_mode FROM chats WHERE id = @from
+                ON CONFLICT (id) DO NOTHING
+                """).With("@from", fromChatId).With("@to", toChatId);
+            await settings.ExecuteNonQueryAsync(ct);
+        }, cancellationToken, durable: true);
+
     public Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken) =>
         WriteAsync(async (write, ct) =>
         {
@@ -84,32 +100,6 @@ internal sealed class SqlBotStore(SqlDatabase database, TimeProvider time, ILogg
         {
             await using var command = connection.Command("SELECT value FROM bot_state WHERE key = 'update_offset'");
             return await command.ScalarInt64Async(ct) ?? 0;
-        }, cancellationToken);
-
-    public Task<bool> IsUpdateHandledAsync(long updateId, CancellationToken cancellationToken) =>
-        ReadAsync(async (connection, ct) =>
-        {
-            await using var command = connection.Command("SELECT 1 FROM handled_updates WHERE update_id = @id").With("@id", updateId);
-            return await command.ScalarInt64Async(ct) is not null;
-        }, cancellationToken);
-
-    public Task MarkUpdateHandledAsync(long updateId, long? newOffset, CancellationToken cancellationToken) =>
-        WriteAsync(async (write, ct) =>
-        {
-            var now = time.GetUtcNow();
-            await using (var insert = write.Command(
-                "INSERT INTO handled_updates (update_id, handled_at_ms) VALUES (@id, @at) ON CONFLICT (update_id) DO NOTHING"))
-            {
-                await insert.With("@id", updateId).With("@at", now.ToUnixTimeMilliseconds()).ExecuteNonQueryAsync(ct);
-            }
-            if (newOffset is { } offset)
-            {
-                // Only forward: instances sharing a database may finish updates out of order.
-                await using var move = write.Command("UPDATE bot_state SET value = @offset WHERE key = 'update_offset' AND value < @offset")
-                    .With("@offset", offset);
-                await move.ExecuteNonQueryAsync(ct);
-            }
-            if (PruneDue(now)) await PruneAsync(write, now, ct);
         }, cancellationToken);
 
     public Task<CachedMedia?> GetCachedMediaAsync(string source, string postId, FileMode mode, CancellationToken cancellationToken) =>
@@ -210,39 +200,39 @@ internal sealed class SqlBotStore(SqlDatabase database, TimeProvider time, ILogg
             return new BotStats(userCounts.Total, userCounts.NewToday, today, total, ratio);
         }, cancellationToken);
 
+    public async Task<bool> ClaimGroupNoticeAsync(long chatId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var claimed = false;
+        await WriteAsync(async (write, ct) =>
+        {
+            await using var command = write.Command("INSERT INTO group_notices (chat_id, sent_at_ms) VALUES (@id, @at) ON CONFLICT (chat_id) DO NOTHING")
+                .With("@id", chatId)
+                .With("@at", at.ToUnixTimeMilliseconds());
+            claimed = await command.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+        return claimed;
+    }
+
     public void Dispose() => _schemaGate.Dispose();
 
-    private async Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    internal async Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return await read(connection, cancellationToken);
     }
 
-    private async Task WriteAsync(Func<SqlWrite, CancellationToken, Task> work, CancellationToken cancellationToken, bool durable = false)
+    private Task WriteAsync(Func<SqlWrite, CancellationToken, Task> work, CancellationToken cancellationToken, bool durable = false) =>
+        WriteAsync(async (write, ct) => { await work(write, ct); return true; }, cancellationToken, durable);
+
+    /// <summary>One transaction (with SQLite, the writer's turn) that commits when <paramref name="work"/> returns.</summary>
+    internal async Task<T> WriteAsync<T>(Func<SqlWrite, CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool durable = false)
     {
         await EnsureSchemaAsync(cancellationToken);
         await using var write = await database.BeginWriteAsync(cancellationToken, durable);
-        await work(write, cancellationToken);
+        var result = await work(write, cancellationToken);
         await write.CommitAsync(cancellationToken);
-    }
-
-    private bool PruneDue(DateTimeOffset now)
-    {
-        var next = Interlocked.Read(ref _nextPruneTicks);
-        return now.UtcTicks >= next
-            && Interlocked.CompareExchange(ref _nextPruneTicks, (now + PruneInterval).UtcTicks, next) == next;
-    }
-
-    private async Task PruneAsync(SqlWrite write, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var handled = write.Command("DELETE FROM handled_updates WHERE handled_at_ms < @cutoff")
-            .With("@cutoff", (now - HandledRetention).ToUnixTimeMilliseconds());
-        var count = await handled.ExecuteNonQueryAsync(cancellationToken);
-        // Entries an older binary wrote can never be read again; newer ones belong to a newer instance.
-        await using var stale = write.Command("DELETE FROM media_cache WHERE version < @version").With("@version", CachedMedia.CurrentVersion);
-        await stale.ExecuteNonQueryAsync(cancellationToken);
-        logger.Pruned(database.Provider, count, (int)HandledRetention.TotalHours);
+        return result;
     }
 
     private sealed record SettingsRow(string? Language, FileMode FileMode) : IDbRow<SettingsRow>

@@ -19,6 +19,9 @@ internal abstract class SqlDatabase(DbDataSource source, bool singleWriter) : IA
     /// </summary>
     public abstract bool Embedded { get; }
 
+    /// <summary>A file only one process may hold while it uses the database (SQLite), or null when several may (PostgreSQL).</summary>
+    public virtual string? InstanceLockPath => null;
+
     /// <summary>Migration N is item N-1. Shipped migrations are never edited; changes are appended.</summary>
     public abstract IReadOnlyList<string> Migrations { get; }
 
@@ -28,10 +31,19 @@ internal abstract class SqlDatabase(DbDataSource source, bool singleWriter) : IA
     /// <summary>Run first in the migration transaction, so that instances starting together migrate one at a time.</summary>
     public virtual string? MigrationLockSql => null;
 
+    /// <summary>Takes the poller's lock for the session, answering true when taken; null when one instance polls anyway.</summary>
+    public virtual string? PollerLockSql => null;
+
+    /// <summary>Ends the claim query's row selection: PostgreSQL skips rows another instance is claiming; SQLite has one writer.</summary>
+    public virtual string SkipLockedSql => "";
+
     /// <summary>Run on the connection before a write that must survive a power loss, not only a crash.</summary>
     public virtual string? DurableWriteSql => null;
 
     public ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => source.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>A connection outside the pool, for a session lock that must end with it.</summary>
+    public virtual ValueTask<DbConnection> OpenDedicatedAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
 
     /// <summary>A connection with a transaction open; with a single writer, also its turn until disposed.</summary>
     public async ValueTask<SqlWrite> BeginWriteAsync(CancellationToken cancellationToken, bool durable = false)

@@ -19,6 +19,9 @@ internal sealed class SqliteDatabase(string connectionString) : SqlDatabase(new 
 
     public override bool Embedded => true;
 
+    public override string? InstanceLockPath =>
+        Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource) + ".lock";
+
     public override string? BeforeMigrationSql => "PRAGMA journal_mode = WAL";
 
     // Every open sets NORMAL again, so this lasts for one write.
@@ -82,6 +85,44 @@ internal sealed class SqliteDatabase(string connectionString) : SqlDatabase(new 
             handled_at_ms INTEGER NOT NULL
         );
         CREATE INDEX handled_updates_at ON handled_updates (handled_at_ms);
+        """,
+        // 3: groups that became supergroups (a 400 with migrate_to_chat_id): old buttons still reach the new chat.
+        """
+        CREATE TABLE chat_migrations (
+            from_chat_id INTEGER PRIMARY KEY,
+            to_chat_id INTEGER NOT NULL,
+            migrated_at_ms INTEGER NOT NULL
+        );
+        """,
+        // 4: the durable update queue shared by instances (it replaces handled_updates) and their heartbeats.
+        """
+        DROP TABLE handled_updates;
+        CREATE TABLE updates (
+            update_id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            payload TEXT,
+            received_at_ms INTEGER NOT NULL,
+            state INTEGER NOT NULL,
+            claimed_by TEXT,
+            lease_until_ms INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            error TEXT,
+            finished_at_ms INTEGER
+        );
+        CREATE INDEX updates_open ON updates (chat_id, update_id) WHERE state IN (0, 1);
+        CREATE INDEX updates_state ON updates (state, lease_until_ms);
+        CREATE INDEX updates_finished ON updates (finished_at_ms) WHERE finished_at_ms IS NOT NULL;
+        CREATE TABLE instances (
+            id TEXT PRIMARY KEY,
+            seen_at_ms INTEGER NOT NULL
+        );
+        """,
+        // 5: groups told once that privacy mode hides links from the bot.
+        """
+        CREATE TABLE group_notices (
+            chat_id INTEGER PRIMARY KEY,
+            sent_at_ms INTEGER NOT NULL
+        );
         """,
     ];
 

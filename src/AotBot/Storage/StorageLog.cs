@@ -20,6 +20,18 @@ internal static partial class StorageLog
     [ZLoggerMessage(6005, LogLevel.Warning, "Storage {provider} is unreachable at start-up: {error}. The bot starts without it and keeps trying")]
     public static partial void UnreachableAtStart(this ILogger logger, string provider, string error);
 
-    [ZLoggerMessage(6006, LogLevel.Debug, "Storage {provider}: pruned {count} handled update ids older than {hours} h")]
+    [ZLoggerMessage(6006, LogLevel.Debug, "Storage {provider}: pruned {count} finished updates older than {hours} h")]
     public static partial void Pruned(this ILogger logger, string provider, int count, int hours);
+
+    [ZLoggerMessage(6007, LogLevel.Error, "Update {updateId} is parked after {attempts} attempts: {error}")]
+    public static partial void UpdateParked(this ILogger logger, long updateId, int attempts, string error);
+
+    [ZLoggerMessage(6008, LogLevel.Information, "Storage {provider}: this instance holds the poller lock and calls getUpdates")]
+    public static partial void Polling(this ILogger logger, string provider);
+
+    [ZLoggerMessage(6009, LogLevel.Information, "Storage {provider}: another instance calls getUpdates; this one works the update queue and asks again every few seconds")]
+    public static partial void NotPolling(this ILogger logger, string provider);
+
+    [ZLoggerMessage(6010, LogLevel.Warning, "Storage {provider}: the connection holding the poller lock is gone ({error}); polling stops until the lock is taken again")]
+    public static partial void PollerLockLost(this ILogger logger, string provider, string error);
 }

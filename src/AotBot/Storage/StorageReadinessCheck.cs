@@ -3,11 +3,11 @@ using AotBot.Hosting;
 namespace AotBot.Storage;
 
 /// <summary>
-/// <c>/readyz</c> line <c>storage</c>: one <c>SELECT 1</c> on a pooled connection. The bot keeps answering without
-/// its database (<see cref="ResilientBotStore"/>), but without settings, cache or deduplication, so a load balancer
-/// should prefer an instance that has it.
+/// <c>/readyz</c> line <c>storage</c>: the update queue counted on a pooled connection (updates queued, parked, instances
+/// live). The bot keeps answering without its database (<see cref="ResilientBotStore"/>), but without settings, cache,
+/// deduplication or a durable queue, so a load balancer should prefer an instance that has it.
 /// </summary>
-internal sealed class StorageReadinessCheck(SqlDatabase database) : IReadinessCheck
+internal sealed class StorageReadinessCheck(SqlDatabase database, SqlUpdateQueue queue) : IReadinessCheck
 {
     public string Name => "storage";
 
@@ -15,10 +15,9 @@ internal sealed class StorageReadinessCheck(SqlDatabase database) : IReadinessCh
     {
         try
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = connection.Command("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
-            return ReadinessResult.Ready(database.Provider);
+            var counts = await queue.CountsAsync(cancellationToken);
+            return ReadinessResult.Ready(
+                $"{database.Provider}, {counts.Depth} updates queued, {counts.Parked} parked, {counts.LiveInstances} instances live");
         }
         catch (Exception ex) when (ResilientBotStore.IsUnavailable(ex, cancellationToken))
         {

@@ -12,7 +12,13 @@ internal static class StorageServices
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageConnectionStringValidator>();
         services.AddSingleton(sp => SqlDatabase.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<SqlBotStore>();
-        services.AddSingleton<IBotStore, ResilientBotStore>();
+        services.AddSingleton<ResilientBotStore>();
+        services.AddSingleton<IBotStore>(provider => provider.GetRequiredService<ResilientBotStore>());
+        services.AddSingleton<SqlUpdateQueue>();
+        services.AddSingleton<MemoryUpdateQueue>();
+        services.AddSingleton<IUpdateQueue, ResilientUpdateQueue>();
+        services.AddSingleton<SingleInstanceLock>();
+        services.AddSingleton<PollerElection>();
         services.AddSingleton<AotBot.Hosting.IReadinessCheck, StorageReadinessCheck>();
         // Registered before the Telegram services, so the schema is ready before the first update is taken.
         services.AddHostedService<StorageStartup>();

@@ -9,7 +9,8 @@ namespace AotBot.Storage;
 /// that cannot be opened, stops the start with one line (exit 2, through the CLI's configuration-error path); a
 /// PostgreSQL server that does not answer within <see cref="StartupWait"/> is logged and tried again on first use.
 /// </summary>
-internal sealed class StorageStartup(SqlBotStore store, ILogger<StorageStartup> logger) : IHostedService
+internal sealed class StorageStartup(SqlBotStore store, SqlUpdateQueue queue, SingleInstanceLock instanceLock, ILogger<StorageStartup> logger)
+    : IHostedService
 {
     internal static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(5);
 
@@ -18,9 +19,14 @@ internal sealed class StorageStartup(SqlBotStore store, ILogger<StorageStartup> 
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wait.CancelAfter(StartupWait);
         var provider = store.Database.Provider;
+        if (!instanceLock.TryTake())
+            throw Refuse($"Storage: another aotbot is running on {instanceLock.Path}; SQLite serves one instance " +
+                "(run several on PostgreSQL: AOTBOT_Storage__Provider=postgres)");
         try
         {
             await store.EnsureSchemaAsync(wait.Token);
+            // The one process on this database: claims left in it are a dead process's, to be worked again now.
+            if (instanceLock.Path is not null) await queue.ReleaseAllClaimsAsync(wait.Token);
         }
         catch (StorageSchemaTooNewException ex)
         {
@@ -35,6 +41,7 @@ internal sealed class StorageStartup(SqlBotStore store, ILogger<StorageStartup> 
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
 
     private static OptionsValidationException Refuse(string line) =>
         new(StorageOptions.Section, typeof(StorageOptions), [line]);

@@ -6,7 +6,8 @@ using Telegram.Bot;
 namespace AotBot.Telegram;
 
 /// <summary>
-/// The bot's lifetime: getMe (retried until Telegram answers), then the receiver from the stored offset. On stop the
+/// The bot's lifetime: getMe (retried until Telegram answers), the start-up checks of its Telegram settings beside the
+/// receiver, which runs from the stored offset. On stop the
 /// receiver ends at once and work in progress gets until <c>Hosting:ShutdownTimeout</c> to finish.
 /// </summary>
 internal sealed class BotService(
@@ -15,6 +16,7 @@ internal sealed class BotService(
     IUpdateReceiver receiver,
     UpdateDispatcher dispatcher,
     IBotStore store,
+    StartupChecks checks,
     TimeProvider time,
     ILogger<BotService> logger) : BackgroundService
 {
@@ -25,10 +27,13 @@ internal sealed class BotService(
         try
         {
             await IdentifyAsync(stoppingToken);
+            // Beside the receiver: a slow getChat must not hold the first updates.
+            var checking = checks.RunAsync(stoppingToken);
             var offset = await store.GetUpdateOffsetAsync(stoppingToken);
             dispatcher.Start(offset);
             logger.Started(identity.Username, identity.Id, offset);
             await receiver.RunAsync(dispatcher, stoppingToken);
+            await checking;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

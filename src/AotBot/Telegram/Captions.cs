@@ -54,5 +54,12 @@ internal static class Captions
         return builder.ToString();
     }
 
-    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    /// <summary>At most <paramref name="max"/> UTF-16 units, "…" included; never half of a surrogate pair (an emoji).</summary>
+    internal static string Cut(string text, int max)
+    {
+        if (text.Length <= max) return text;
+        var keep = max - 1;
+        if (char.IsHighSurrogate(text[keep - 1])) keep--;
+        return text[..keep] + "…";
+    }
 }

@@ -25,10 +25,15 @@ internal sealed record ChatRequest(long ChatId, ChatType ChatType, int MessageId
 
 internal static class BotApiTexts
 {
-    /// <summary>Sends an HTML text replying to the request's message.</summary>
+    private static readonly LinkPreviewOptions s_noPreview = new() { IsDisabled = true };
+
+    /// <summary>
+    /// Sends an HTML text replying to the request's message, with no link preview: the texts that carry the post's link
+    /// (the caption after an album, errors with <c>{link}</c>) would otherwise show the post's card under them.
+    /// </summary>
     public static Task<Message> SendTextAsync(this BotApi api, ChatRequest request, string html, CancellationToken cancellationToken,
         InlineKeyboardMarkup? markup = null) =>
-        api.SendAsync(request.ChatId, "sendMessage", (client, token) => client.SendMessage(
-            request.ChatId, html, ParseMode.Html, request.Reply, markup, messageThreadId: request.ThreadId,
+        api.SendAsync(request.ChatId, "sendMessage", (client, chat, token) => client.SendMessage(
+            chat, html, ParseMode.Html, request.Reply, markup, s_noPreview, messageThreadId: request.ThreadId,
             disableNotification: request.Silent, cancellationToken: token), cancellationToken);
 }

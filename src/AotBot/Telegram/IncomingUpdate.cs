@@ -5,8 +5,11 @@ using Telegram.Bot.Types;
 
 namespace AotBot.Telegram;
 
-/// <summary>One update as received: its id always, the parsed <see cref="Update"/> when Telegram.Bot could read it.</summary>
-internal readonly record struct IncomingUpdate(long Id, Update? Update, string? Error)
+/// <summary>
+/// One update as received: its id always, the parsed <see cref="Update"/> when Telegram.Bot could read it, and its
+/// JSON as Telegram sent it (what the update queue stores).
+/// </summary>
+internal readonly record struct IncomingUpdate(long Id, Update? Update, string? Error, string? Json = null)
 {
     private static readonly JsonTypeInfo<Update> s_updateInfo = UpdateTypeInfo();
 
@@ -43,7 +46,7 @@ internal readonly record struct IncomingUpdate(long Id, Update? Update, string? 
             return null;
         try
         {
-            return new IncomingUpdate(id, element.Deserialize(s_updateInfo), null);
+            return new IncomingUpdate(id, element.Deserialize(s_updateInfo), null, element.GetRawText());
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {

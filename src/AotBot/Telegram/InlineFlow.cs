@@ -115,9 +115,9 @@ internal sealed class InlineFlow(
 
         await using var body = await downloader.DownloadAsync(video.File, video.Download, cancellationToken, limits.Value.MaxUploadBytes);
         await using var thumbnail = video.Duration > ThumbnailAfter
-            ? await preparation.TryDownloadCoverAsync(video.Cover, video.Download, cancellationToken)
+            ? await preparation.TryMakeThumbnailAsync(video.Cover, video.Download, cancellationToken)
             : null;
-        var uploaded = await api.SendAsync(job.StorageChannel, "sendVideo", async (client, token) =>
+        var uploaded = await api.SendAsync(job.StorageChannel, "sendVideo", async (client, _, token) =>
         {
             await using var streams = new OpenStreams();
             return await client.SendVideo(job.StorageChannel, Payload.Of(body, $"{video.PostId}.mp4").Open(streams),
@@ -146,7 +146,7 @@ internal sealed class InlineFlow(
         var format = await MediaPreparation.SniffAsync(file, cancellationToken);
         await using var image = await preparation.PrepareAsync(file, format, $"{slideshow.PostId}_1", _ => Task.CompletedTask, cancellationToken);
         var storageCaption = Captions.Storage(job.User, slideshow.Link);
-        var uploaded = await api.SendAsync(job.StorageChannel, image.AsDocument ? "sendDocument" : "sendPhoto", async (client, token) =>
+        var uploaded = await api.SendAsync(job.StorageChannel, image.AsDocument ? "sendDocument" : "sendPhoto", async (client, _, token) =>
         {
             await using var streams = new OpenStreams();
             return image.AsDocument

@@ -39,20 +39,22 @@ internal sealed class LinkJobs(
     }
 
     /// <summary>
-    /// The music button (<c>music_&lt;post id&gt;</c>): sends the post's music, then answers the callback query,
-    /// with the error text when it failed.
+    /// The music button (<c>music_&lt;post id&gt;</c>), whose callback query the caller has already answered: Telegram
+    /// refuses a late answer and shows a spinner until one comes, so nothing here waits on the answer. Failures reach
+    /// the user as a message (private chats; groups: the log only, as for links).
     /// </summary>
-    public Handled StartMusic(ChatRequest request, string postId, string callbackQueryId, CancellationToken cancellationToken)
+    public async Task<Handled> StartMusicAsync(ChatRequest request, string postId, CancellationToken cancellationToken)
     {
         if (limiter.TryAdmit(request.User.Id) is not { } lease)
         {
             logger.QueueFull(request.User.Id, limiter.MaxJobsPerUser);
             metrics.JobFinished("music", "error_queue_full");
-            return new Handled(AnswerAsync(callbackQueryId, QueueFullText(request.Language), cancellationToken));
+            if (request.IsPrivate)
+                await api.SendTextAsync(request, QueueFullText(request.Language), cancellationToken);
+            return Handled.Done;
         }
         return new Handled(Task.Run(async () =>
         {
-            string? failure = null;
             using (lease)
             using (await limiter.EnterAsync(cancellationToken))
             {
@@ -67,10 +69,10 @@ internal sealed class LinkJobs(
                 {
                     var key = Report(request, ex, link: null);
                     metrics.JobFinished("music", key ?? ChatClosedOutcome);
-                    failure = key is null ? null : errors.Text(request.Language, key);
+                    if (key is not null && request.IsPrivate)
+                        await TrySendErrorAsync(request, errors.Text(request.Language, key), cancellationToken);
                 }
             }
-            await AnswerAsync(callbackQueryId, failure, cancellationToken);
         }, CancellationToken.None));
     }
 
@@ -126,10 +128,6 @@ internal sealed class LinkJobs(
             Report(request, ex, link: null);
         }
     }
-
-    private Task AnswerAsync(string callbackQueryId, string? failure, CancellationToken cancellationToken) =>
-        api.TryCallAsync("answerCallbackQuery", (client, token) =>
-            client.AnswerCallbackQuery(callbackQueryId, failure, showAlert: failure is not null, cancellationToken: token), cancellationToken);
 
     // Metric labels (aotbot_jobs_total): the kind before the post is known, and the outcome of a chat that closed.
     internal const string UnknownKind = "unknown";

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AotBot.Http;
+using AotBot.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
@@ -11,10 +12,11 @@ namespace AotBot.Telegram;
 /// Long polling: getUpdates (timeout 50 s) as our own HTTP call, read as raw JSON so each update is parsed on its own
 /// (<see cref="IncomingUpdate.ParseBatch"/>). The offset asked for is the dispatcher's: Telegram keeps redelivering
 /// updates still in progress, so none is lost if the process dies before finishing it. Failures are logged and
-/// cooled down; the loop only ends when stopping.
+/// cooled down; the loop only ends when stopping. A 409 (another process polls with the token, or a webhook is set) is
+/// named in one Error line per streak and on <c>/readyz</c>, and backs off like any failure.
 /// </summary>
-internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, IOptions<TelegramOptions> options, TimeProvider time,
-    ILogger<LongPollingReceiver> logger) : IUpdateReceiver
+internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, PollerElection election, IBotStore store,
+    IOptions<TelegramOptions> options, TelegramSetup setup, TimeProvider time, ILogger<LongPollingReceiver> logger) : IUpdateReceiver
 {
     internal const int TimeoutSeconds = 50;
     internal static readonly string[] AllowedUpdates = ["message", "callback_query", "inline_query", "chosen_inline_result", "my_chat_member"];
@@ -28,14 +30,31 @@ internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, I
         // A webhook left from another deployment makes getUpdates answer 409; polling means no webhook.
         await api.TryCallAsync("deleteWebhook", (client, token) => client.DeleteWebhook(dropPendingUpdates: false, token), stoppingToken);
         var failures = 0;
+        var leading = false;
+        var conflicts = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan coolDown;
             try
             {
+                // Several instances on PostgreSQL: one polls, the others work the queue it fills.
+                if (!await election.TryLeadAsync(stoppingToken))
+                {
+                    leading = false;
+                    await Task.Delay(PollerElection.RetryInterval, time, stoppingToken);
+                    continue;
+                }
+                // Taking over: the poller before moved the offset in the store.
+                if (!leading) dispatcher.Start(await store.GetUpdateOffsetAsync(stoppingToken));
+                leading = true;
                 var offset = dispatcher.NextOffset;
                 var batch = await GetUpdatesAsync(offset, stoppingToken);
                 failures = 0;
+                if (conflicts > 0)
+                {
+                    logger.PollConflictOver(conflicts);
+                    (conflicts, setup.PollConflict) = (0, null);
+                }
                 var fresh = await dispatcher.AcceptAsync(batch, stoppingToken);
                 if (batch.Count > 0 && fresh == 0 && dispatcher.NextOffset == offset)
                 {
@@ -50,6 +69,16 @@ internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, I
             {
                 break;
             }
+            catch (BotApiError ex) when (ex.Code == 409)
+            {
+                failures++;
+                conflicts++;
+                coolDown = CoolDown(failures);
+                var cause = ConflictCause(ex.Message);
+                setup.PollConflict = cause;
+                if (conflicts == 1) logger.PollConflict(cause, coolDown.TotalSeconds);
+                else logger.PollFailed(ex.Message, coolDown.TotalSeconds);
+            }
             catch (BotApiError ex) when (ex.RetryAfter is { } retryAfter)
             {
                 coolDown = retryAfter;
@@ -58,7 +87,7 @@ internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, I
             catch (Exception ex)
             {
                 failures++;
-                coolDown = TimeSpan.FromSeconds(Math.Min(MaxCoolDown.TotalSeconds, Math.Pow(2, failures - 1)));
+                coolDown = CoolDown(failures);
                 logger.PollFailed(ex.GetType().Name + ": " + ex.Message, coolDown.TotalSeconds);
             }
             try
@@ -71,6 +100,15 @@ internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, I
             }
         }
     }
+
+    private static TimeSpan CoolDown(int failures) => TimeSpan.FromSeconds(Math.Min(MaxCoolDown.TotalSeconds, Math.Pow(2, failures - 1)));
+
+    // Telegram's two 409s for getUpdates: "terminated by other getUpdates request" and "can't use getUpdates method
+    // while webhook is active".
+    internal static string ConflictCause(string description) =>
+        description.Contains("webhook", StringComparison.OrdinalIgnoreCase)
+            ? "a webhook is set for this bot token (another deployment runs in webhook mode?): stop it, or run this one in webhook mode too"
+            : "another process is polling getUpdates with this bot token: stop the other instance (only one may poll), or run them all in webhook mode";
 
     internal async Task<List<IncomingUpdate>> GetUpdatesAsync(long offset, CancellationToken cancellationToken)
     {
@@ -117,9 +155,11 @@ internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, I
     }
 
     /// <summary>A Bot API error answer (<c>"ok": false</c>) to our raw call.</summary>
-    private sealed class BotApiError(string message, TimeSpan? retryAfter) : Exception(message)
+    private sealed class BotApiError(string message, TimeSpan? retryAfter, int code = 0) : Exception(message)
     {
         public TimeSpan? RetryAfter { get; } = retryAfter;
+
+        public int Code { get; } = code;
 
         public static BotApiError From(JsonElement root, int status)
         {
@@ -129,7 +169,7 @@ internal sealed class LongPollingReceiver(TelegramHttpClient http, BotApi api, I
                 && p.TryGetProperty("retry_after", out var r) && r.TryGetInt32(out var seconds)
                     ? TimeSpan.FromSeconds(Math.Max(1, seconds))
                     : null;
-            return new BotApiError($"{code} {description}", retryAfter);
+            return new BotApiError($"{code} {description}", retryAfter, code);
         }
     }
 }

@@ -3,6 +3,7 @@ using AotBot.Hosting;
 using AotBot.Http;
 using AotBot.Imaging;
 using AotBot.Sources;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot.Types;
 
@@ -52,7 +53,7 @@ internal sealed record PreparedImage(Payload Payload, bool AsDocument, bool Conv
 
 /// <summary>The download-side steps both senders share: covers, sniffing and converting images.</summary>
 internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConverter converter, MediaMemory memory,
-    MemoryBudget budget, IOptions<ImagingOptions> imaging)
+    MemoryBudget budget, IOptions<ImagingOptions> imaging, ILogger<MediaPreparation> logger)
 {
     // An original that waits in a temp file is read back into memory only when a worker is about to be free for it:
     // ten slideshows queueing all their images would otherwise read them all back at once.
@@ -66,22 +67,44 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
     private const long DecodeBytesPerPixel = 5;
     private long _decodeBytes = DecodeBytesPerPixel * 12_000_000;
 
-    // Telegram ignores a thumbnail over 200 kB; a bigger cover is not worth the bytes.
-    internal const long MaxCoverBytes = 200 * 1024;
+    // A cover is re-encoded to a 320-pixel thumbnail, so its own size matters only as far as decoding it goes.
+    internal const long MaxCoverBytes = PhotoLimits.MaxBytes;
 
-    /// <summary>The cover as a thumbnail, or null when it cannot be had: a thumbnail never fails a send.</summary>
-    public async Task<DownloadedFile?> TryDownloadCoverAsync(MediaFile? cover, DownloadContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The cover as a thumbnail Telegram takes (a JPEG within 320×320, under 200,000 bytes), or null when none of its
+    /// URLs gives a readable image: a thumbnail never fails a send. The URLs are tried in order, with the job's cookies.
+    /// </summary>
+    public async Task<DownloadedFile?> TryMakeThumbnailAsync(MediaFile? cover, DownloadContext context, CancellationToken cancellationToken)
     {
         if (cover is null) return null;
-        try
+        foreach (var url in cover.Urls)
         {
-            // One attempt, as the seed: the first URL only.
-            return await downloader.DownloadAsync(cover with { Urls = cover.Urls.Take(1).ToArray() }, context, cancellationToken, MaxCoverBytes);
+            try
+            {
+                await using var original = await downloader.DownloadAsync(cover with { Urls = [url] }, context, cancellationToken, MaxCoverBytes);
+                var bytes = await ReadAllAsync(original, cancellationToken);
+                var format = ImageSniffer.Detect(bytes.Span);
+                // Skia has no HEIF decoder: libheif turns the cover into a JPEG first (TikTok serves HEIC covers).
+                if (format is ImageFormat.Heif or ImageFormat.Avif)
+                    bytes = (await ConvertAsync(original, cancellationToken)).Jpeg;
+                var thumbnail = await Task.Run(() => Thumbnails.Make(bytes.Span, imaging.Value.MaxPixels), cancellationToken);
+                return new PooledDownloadedFile(thumbnail, thumbnail.Length, "image/jpeg", pooled: false);
+            }
+            catch (AotBotException ex)
+            {
+                logger.ThumbnailFailed(url.Host, ex.GetType().Name, ex.Message);
+            }
         }
-        catch (AotBotException)
-        {
-            return null;
-        }
+        return null;
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(DownloadedFile file, CancellationToken cancellationToken)
+    {
+        if (file.Memory is { } memory) return memory;
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
+        await using var stream = file.OpenRead();
+        await stream.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
     }
 
     public static async Task<ImageFormat> SniffAsync(DownloadedFile file, CancellationToken cancellationToken)
@@ -102,7 +125,7 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
         Func<Exception, Task> onFailure, CancellationToken cancellationToken)
     {
         if (ImageSniffer.IsTelegramPhotoFormat(format))
-            return new PreparedImage(Payload.Of(file, baseName + Extension(format)), AsDocument: false, Converted: false);
+            return await FitPhotoAsync(file, format, baseName, onFailure, cancellationToken);
         try
         {
             var converted = await ConvertAsync(file, cancellationToken);
@@ -116,6 +139,73 @@ internal sealed class MediaPreparation(IMediaDownloader downloader, IImageConver
             await onFailure(ex);
             return new PreparedImage(Payload.Of(file, baseName + Extension(format)), AsDocument: true, Converted: false);
         }
+    }
+
+    /// <summary>
+    /// A JPEG, PNG or WebP within Telegram's photo limits goes as it is (also one whose header Skia cannot read: Telegram
+    /// decides); one too elongated goes as a document; one too large in bytes or sides is redrawn smaller as a JPEG, so
+    /// one odd image never fails a whole album.
+    /// </summary>
+    private async Task<PreparedImage> FitPhotoAsync(DownloadedFile file, ImageFormat format, string baseName,
+        Func<Exception, Task> onFailure, CancellationToken cancellationToken)
+    {
+        var original = new PreparedImage(Payload.Of(file, baseName + Extension(format)), AsDocument: false, Converted: false);
+        (int Width, int Height)? size;
+        await using (var stream = file.OpenRead())
+            size = PhotoFitter.ReadSize(stream);
+        if (size is not var (width, height)) return original;
+        switch (PhotoFitter.Judge(width, height, file.Length))
+        {
+            case PhotoFitter.Verdict.AsIs:
+                return original;
+            case PhotoFitter.Verdict.Document:
+                logger.PhotoOutOfLimits(baseName, width, height, file.Length, "sent as a document");
+                return original with { AsDocument = true };
+        }
+        logger.PhotoOutOfLimits(baseName, width, height, file.Length, "downscaled");
+        try
+        {
+            await _converting.EnterAsync(cancellationToken, running => (running + 1) * Volatile.Read(ref _decodeBytes));
+            ConvertedImage fitted;
+            try
+            {
+                var bytes = await ReadAllAsync(file, cancellationToken);
+                fitted = await Task.Run(() => PhotoFitter.Downscale(bytes.Span, imaging.Value.MaxPixels, imaging.Value.JpegQuality), cancellationToken);
+            }
+            finally
+            {
+                _converting.Exit();
+            }
+            await file.DisposeAsync();
+            var output = Keep(fitted.Jpeg);
+            return new PreparedImage(Payload.Of(output, baseName + ".jpg"), fitted.SendAsDocument, Converted: true, output);
+        }
+        catch (ImageConversionException ex)
+        {
+            await onFailure(ex);
+            return original with { AsDocument = true };
+        }
+    }
+
+    /// <summary>
+    /// <c>.m4a</c> for an MPEG-4 container (an <c>ftyp</c> box), else <c>.mp3</c>: TikTok's music URLs serve both, and
+    /// Telegram's clients pick the player by the name.
+    /// </summary>
+    public static async Task<string> AudioExtensionAsync(DownloadedFile file, CancellationToken cancellationToken)
+    {
+        var header = new byte[12];
+        int read;
+        if (file.Memory is { } memory)
+        {
+            read = Math.Min(header.Length, memory.Length);
+            memory.Span[..read].CopyTo(header);
+        }
+        else
+        {
+            await using var stream = file.OpenRead();
+            read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+        }
+        return read >= 8 && header.AsSpan(4, 4).SequenceEqual("ftyp"u8) ? ".m4a" : ".mp3";
     }
 
     public static string Extension(ImageFormat format) => format switch

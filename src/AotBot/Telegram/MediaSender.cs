@@ -10,6 +10,7 @@ using AotBot.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
+using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types.ReplyMarkups;
@@ -43,7 +44,7 @@ internal sealed class MediaSender(
 
     private readonly record struct Delivery(bool CacheHit, bool Converted);
 
-    private sealed record Item(Payload Payload, bool AsDocument);
+    private sealed record Item(Payload Payload, bool AsDocument, bool IsVideo = false);
 
     /// <summary>Sends a video or slideshow answering <paramref name="request"/>.</summary>
     public async Task SendPostAsync(ChatRequest request, MediaPost post, CancellationToken cancellationToken)
@@ -65,7 +66,7 @@ internal sealed class MediaSender(
     {
         var started = Stopwatch.GetTimestamp();
         var key = postId + MusicKeySuffix;
-        await using var action = actions.Start(request.ChatId, ChatAction.UploadVoice, request.ThreadId, cancellationToken);
+        await using var action = actions.Start(request.ChatId, ChatAction.UploadDocument, request.ThreadId, cancellationToken);
         if (await store.GetCachedMediaAsync(source, key, FileMode.Media, cancellationToken) is { FileIds: [var cachedFile, ..] } cached)
         {
             await SendAudioAsync(request, Payload.Cached(cachedFile.FileId), cover: null, cached.MusicTitle, cached.MusicPerformer,
@@ -78,9 +79,9 @@ internal sealed class MediaSender(
         if (post.Music is not { File: { } file } music)
             throw new MediaUnavailableException($"Post {post.PostId} has no music to send.");
         await using var body = await downloader.DownloadAsync(file, post.Download, cancellationToken, limits.Value.MaxUploadBytes);
-        await using var cover = await preparation.TryDownloadCoverAsync(music.Cover, post.Download, cancellationToken);
+        await using var cover = await preparation.TryMakeThumbnailAsync(music.Cover, post.Download, cancellationToken);
         var duration = (int)music.Duration.TotalSeconds;
-        var message = await SendAudioAsync(request, Payload.Of(body, $"{post.PostId}.mp3"), cover, music.Title, music.Author,
+        var message = await SendAudioAsync(request, Payload.Of(body, post.PostId + await MediaPreparation.AudioExtensionAsync(body, cancellationToken)), cover, music.Title, music.Author,
             duration, cancellationToken);
         if (message.Audio?.FileId is { } fileId)
         {
@@ -104,7 +105,7 @@ internal sealed class MediaSender(
         // Over Limits:MaxUploadBytes the downloader stops early with MediaTooLargeException: the user gets the link.
         await using var body = await downloader.DownloadAsync(video.File, video.Download, cancellationToken, limits.Value.MaxUploadBytes);
         await using var thumbnail = video.Duration > ThumbnailAfter
-            ? await preparation.TryDownloadCoverAsync(video.Cover, video.Download, cancellationToken)
+            ? await preparation.TryMakeThumbnailAsync(video.Cover, video.Download, cancellationToken)
             : null;
         var message = await SendVideoMessageAsync(request, video, Payload.Of(body, $"{video.PostId}.mp4"), thumbnail, asDocument, cancellationToken);
         if (FileOf(message) is { } sent)
@@ -123,18 +124,18 @@ internal sealed class MediaSender(
         var markup = MusicButton(request, video);
         if (asDocument)
         {
-            return api.SendAsync(request.ChatId, "sendDocument", async (client, token) =>
+            return api.SendAsync(request.ChatId, "sendDocument", async (client, chat, token) =>
             {
                 await using var streams = new OpenStreams();
-                return await client.SendDocument(request.ChatId, payload.Open(streams), caption, ParseMode.Html, request.Reply, markup,
+                return await client.SendDocument(chat, payload.Open(streams), caption, ParseMode.Html, request.Reply, markup,
                     messageThreadId: request.ThreadId, disableContentTypeDetection: true, disableNotification: request.Silent,
                     cancellationToken: token);
             }, cancellationToken);
         }
-        return api.SendAsync(request.ChatId, "sendVideo", async (client, token) =>
+        return api.SendAsync(request.ChatId, "sendVideo", async (client, chat, token) =>
         {
             await using var streams = new OpenStreams();
-            return await client.SendVideo(request.ChatId, payload.Open(streams), caption, ParseMode.Html, request.Reply, markup,
+            return await client.SendVideo(chat, payload.Open(streams), caption, ParseMode.Html, request.Reply, markup,
                 duration: Positive((int)video.Duration.TotalSeconds), width: Positive(video.Width), height: Positive(video.Height),
                 thumbnail: thumbnail is null ? null : Payload.Of(thumbnail, "cover.jpg").Open(streams),
                 messageThreadId: request.ThreadId, supportsStreaming: true, disableNotification: request.Silent,
@@ -150,7 +151,7 @@ internal sealed class MediaSender(
             request.ThreadId, cancellationToken);
         if (cached is { Kind: DownloadKind.Slideshow } && cached.FileIds.Count >= images.Count)
         {
-            var items = cached.FileIds.Take(images.Count).Select(f => new Item(Payload.Cached(f.FileId), f.SentAs == "document")).ToList();
+            var items = cached.FileIds.Take(images.Count).Select(f => new Item(Payload.Cached(f.FileId), f.SentAs == "document", f.SentAs == "video")).ToList();
             await SendItemsAsync(request, items, cancellationToken);
             await SendSlideshowCaptionAsync(request, slideshow, cancellationToken);
             return new Delivery(CacheHit: true, Converted: false);
@@ -170,8 +171,13 @@ internal sealed class MediaSender(
                 throw outcomes.Select(o => o.Error).OfType<AotBotException>().FirstOrDefault()
                       ?? new NetworkException($"No image of post {slideshow.PostId} could be downloaded.");
 
-            (var prepared, converted) = await PrepareImagesAsync(request, slideshow, downloaded, asDocuments, cancellationToken);
-            var sent = await SendItemsAsync(request, prepared, cancellationToken);
+            // An album's videos (Instagram) go as they are, in their places; only its photos are prepared.
+            (var prepared, converted) = await PrepareImagesAsync(request, slideshow,
+                downloaded.Where(d => !images[d.Index].IsVideo).ToList(), asDocuments, cancellationToken);
+            var photos = new Queue<Item>(prepared);
+            var sent = await SendItemsAsync(request, [.. downloaded.Select(d => images[d.Index].IsVideo
+                ? new Item(Payload.Of(d.File, $"{slideshow.PostId}_{d.Index + 1}.mp4"), asDocuments, IsVideo: true)
+                : photos.Dequeue())], cancellationToken);
             await SendSlideshowCaptionAsync(request, slideshow, cancellationToken);
             // Only a complete set is worth caching: a partial one would answer later requests with missing images.
             if (sent.OfType<CachedFile>().ToList() is { } files && files.Count == images.Count)
@@ -241,7 +247,7 @@ internal sealed class MediaSender(
     }
 
     /// <summary>
-    /// Photos in albums of up to 10, then documents the same way (Telegram does not mix them); a lone item goes on
+    /// Photos (and an album's videos, in their places) in albums of up to 10, then documents the same way (Telegram does not mix them); a lone item goes on
     /// its own, since an album needs 2 to 10. Returns the file_ids in the order of <paramref name="items"/>.
     /// </summary>
     private async Task<List<CachedFile?>> SendItemsAsync(ChatRequest request, List<Item> items, CancellationToken cancellationToken)
@@ -252,9 +258,11 @@ internal sealed class MediaSender(
             var indexes = Enumerable.Range(0, items.Count).Where(i => items[i].AsDocument == asDocuments).ToList();
             foreach (var chunk in indexes.Chunk(AlbumSize))
             {
-                var messages = chunk.Length == 1
-                    ? [await SendSingleAsync(request, items[chunk[0]].Payload, asDocuments, cancellationToken)]
-                    : await SendAlbumAsync(request, chunk.Select(i => items[i].Payload).ToList(), asDocuments, cancellationToken);
+                var payloads = chunk.Select(i => items[i]).ToList();
+                var messages = chunk.Length == 1 && asDocuments
+                    ? [await SendSingleAsync(request, payloads[0], asDocuments, cancellationToken)]
+                    : asDocuments ? await SendAlbumAsync(request, payloads, asDocuments, cancellationToken)
+                    : await SendPhotosAsync(request, payloads, cancellationToken);
                 for (var j = 0; j < chunk.Length && j < messages.Length; j++)
                     sent[chunk[j]] = FileOf(messages[j]);
             }
@@ -262,41 +270,92 @@ internal sealed class MediaSender(
         return [.. sent];
     }
 
-    private Task<Message> SendSingleAsync(ChatRequest request, Payload payload, bool asDocument, CancellationToken cancellationToken) =>
-        asDocument
-            ? api.SendAsync(request.ChatId, "sendDocument", async (client, token) =>
+    /// <summary>
+    /// Photos as an album (or one photo), and when Telegram still refuses an image in it (PHOTO_INVALID_DIMENSIONS,
+    /// IMAGE_PROCESS_FAILED: limits our checks could not see), one by one, each refused one as a document.
+    /// </summary>
+    private async Task<Message[]> SendPhotosAsync(ChatRequest request, List<Item> payloads, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return payloads.Count == 1
+                ? [await SendSingleAsync(request, payloads[0], asDocument: false, cancellationToken)]
+                : await SendAlbumAsync(request, payloads, asDocuments: false, cancellationToken);
+        }
+        catch (ApiRequestException ex) when (IsRefusedPhoto(ex))
+        {
+            logger.AlbumRefused(request.ChatId, payloads.Count, ex.Message);
+        }
+        var messages = new Message[payloads.Count];
+        for (var i = 0; i < payloads.Count; i++)
+        {
+            try
+            {
+                messages[i] = await SendSingleAsync(request, payloads[i], asDocument: false, cancellationToken);
+            }
+            catch (ApiRequestException ex) when (IsRefusedPhoto(ex))
+            {
+                messages[i] = await SendSingleAsync(request, payloads[i], asDocument: true, cancellationToken);
+            }
+        }
+        return messages;
+    }
+
+    private static bool IsRefusedPhoto(ApiRequestException ex) =>
+        ex.ErrorCode == 400 && (ex.Message.Contains("PHOTO_INVALID_DIMENSIONS", StringComparison.Ordinal)
+            || ex.Message.Contains("IMAGE_PROCESS_FAILED", StringComparison.Ordinal));
+
+    private Task<Message> SendSingleAsync(ChatRequest request, Item item, bool asDocument, CancellationToken cancellationToken)
+    {
+        var payload = item.Payload;
+        if (asDocument)
+        {
+            return api.SendAsync(request.ChatId, "sendDocument", async (client, chat, token) =>
             {
                 await using var streams = new OpenStreams();
-                return await client.SendDocument(request.ChatId, payload.Open(streams), replyParameters: request.Reply,
+                return await client.SendDocument(chat, payload.Open(streams), replyParameters: request.Reply,
                     messageThreadId: request.ThreadId, disableContentTypeDetection: true, disableNotification: true, cancellationToken: token);
-            }, cancellationToken)
-            : api.SendAsync(request.ChatId, "sendPhoto", async (client, token) =>
+            }, cancellationToken);
+        }
+        if (item.IsVideo)
+        {
+            return api.SendAsync(request.ChatId, "sendVideo", async (client, chat, token) =>
             {
                 await using var streams = new OpenStreams();
-                return await client.SendPhoto(request.ChatId, payload.Open(streams), replyParameters: request.Reply,
+                return await client.SendVideo(chat, payload.Open(streams), replyParameters: request.Reply,
+                    messageThreadId: request.ThreadId, supportsStreaming: true, disableNotification: true, cancellationToken: token);
+            }, cancellationToken);
+        }
+        return api.SendAsync(request.ChatId, "sendPhoto", async (client, chat, token) =>
+            {
+                await using var streams = new OpenStreams();
+                return await client.SendPhoto(chat, payload.Open(streams), replyParameters: request.Reply,
                     messageThreadId: request.ThreadId, disableNotification: true, cancellationToken: token);
             }, cancellationToken);
+    }
 
-    private Task<Message[]> SendAlbumAsync(ChatRequest request, List<Payload> payloads, bool asDocuments, CancellationToken cancellationToken) =>
-        api.SendAsync(request.ChatId, "sendMediaGroup", async (client, token) =>
+    private Task<Message[]> SendAlbumAsync(ChatRequest request, List<Item> items, bool asDocuments, CancellationToken cancellationToken) =>
+        api.SendAsync(request.ChatId, "sendMediaGroup", async (client, chat, token) =>
         {
             await using var streams = new OpenStreams();
-            var media = payloads.Select(p => asDocuments
-                ? (IAlbumInputMedia)new InputMediaDocument(p.Open(streams)) { DisableContentTypeDetection = true }
-                : new InputMediaPhoto(p.Open(streams))).ToList();
-            return await client.SendMediaGroup(request.ChatId, media, request.Reply, request.ThreadId, disableNotification: true,
+            var media = items.Select(item => asDocuments
+                ? (IAlbumInputMedia)new InputMediaDocument(item.Payload.Open(streams)) { DisableContentTypeDetection = true }
+                : item.IsVideo
+                    ? new InputMediaVideo(item.Payload.Open(streams)) { SupportsStreaming = true }
+                    : new InputMediaPhoto(item.Payload.Open(streams))).ToList();
+            return await client.SendMediaGroup(chat, media, request.Reply, request.ThreadId, disableNotification: true,
                 cancellationToken: token);
-        }, cancellationToken, weight: payloads.Count);
+        }, cancellationToken, weight: items.Count);
 
     private Task<Message> SendSlideshowCaptionAsync(ChatRequest request, Slideshow slideshow, CancellationToken cancellationToken) =>
         api.SendTextAsync(request, ResultCaption(request, slideshow), cancellationToken, MusicButton(request, slideshow));
 
     private Task<Message> SendAudioAsync(ChatRequest request, Payload payload, DownloadedFile? cover, string? title, string? performer,
         int? duration, CancellationToken cancellationToken) =>
-        api.SendAsync(request.ChatId, "sendAudio", async (client, token) =>
+        api.SendAsync(request.ChatId, "sendAudio", async (client, chat, token) =>
         {
             await using var streams = new OpenStreams();
-            return await client.SendAudio(request.ChatId, payload.Open(streams), Captions.Tag(BotTag(request)), ParseMode.Html,
+            return await client.SendAudio(chat, payload.Open(streams), Captions.Tag(BotTag(request)), ParseMode.Html,
                 request.Reply, duration: Positive(duration ?? 0), performer: performer, title: title,
                 thumbnail: cover is null ? null : Payload.Of(cover, "cover.jpg").Open(streams),
                 messageThreadId: request.ThreadId, disableNotification: request.Silent, cancellationToken: token);

@@ -33,6 +33,16 @@ internal sealed class Pacer(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Telegram's 30 messages a second are per bot, not per process: with <paramref name="instances"/> live instances
+    /// this one sends at its share. Chat and group pacing stay whole, a chat being worked by one instance at a time.
+    /// </summary>
+    public void ShareGlobal(int instances)
+    {
+        var share = 1.0 / Math.Max(1, instances);
+        lock (_gate) _global.Rescale(GlobalBurst * share, GlobalPerSecond * share);
+    }
+
     /// <summary>Waits for this send's turn.</summary>
     public Task WaitAsync(long chatId, int weight, CancellationToken cancellationToken)
     {
@@ -59,15 +69,22 @@ internal sealed class Pacer(TimeProvider time)
 
     private sealed class Bucket(double burst, double perSecond, long createdAt)
     {
-        private readonly double _burst = burst;
+        private double _burst = burst;
+        private double _perSecond = perSecond;
         private double _tokens = burst;
         private long _at = createdAt;
+
+        public void Rescale(double burst, double perSecond)
+        {
+            (_burst, _perSecond) = (burst, perSecond);
+            _tokens = Math.Min(_tokens, burst);
+        }
 
         public TimeSpan Reserve(double weight, long now, TimeProvider time)
         {
             Refill(now, time);
             _tokens -= weight;
-            return _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_tokens / perSecond);
+            return _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_tokens / _perSecond);
         }
 
         public bool IsFull(long now, TimeProvider time)
@@ -78,7 +95,7 @@ internal sealed class Pacer(TimeProvider time)
 
         private void Refill(long now, TimeProvider time)
         {
-            _tokens = Math.Min(_burst, _tokens + time.GetElapsedTime(_at, now).TotalSeconds * perSecond);
+            _tokens = Math.Min(_burst, _tokens + time.GetElapsedTime(_at, now).TotalSeconds * _perSecond);
             _at = now;
         }
     }

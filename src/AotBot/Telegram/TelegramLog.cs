@@ -67,4 +67,18 @@ internal static partial class TelegramLog
 
     [ZLoggerMessage(5021, LogLevel.Warning, "getUpdates returned only updates in progress ({count}); waiting for one to finish")]
     public static partial void PollSaturated(this ILogger logger, int count);
+
+    // 5200-5219: Bot API rules (thumbnails, migrated groups, photo limits, callbacks).
+    [ZLoggerMessage(5200, LogLevel.Warning, "No thumbnail from a cover on {host}: {errorType}: {error}")]
+    public static partial void ThumbnailFailed(this ILogger logger, string host, string errorType, string error);
+
+    [ZLoggerMessage(5201, LogLevel.Information, "Chat {oldChatId} migrated to supergroup {newChatId}; its settings moved and its sends go there")]
+    public static partial void ChatMigrated(this ILogger logger, long oldChatId, long newChatId);
+
+    [ZLoggerMessage(5202, LogLevel.Warning, "Telegram refused an album of {count} photos in chat {chatId} ({error}); they go one by one")]
+    public static partial void AlbumRefused(this ILogger logger, long chatId, int count, string error);
+
+    [ZLoggerMessage(5203, LogLevel.Information, "Image {name} is {width}x{height}, {bytes} bytes, past Telegram's photo limits: {action}")]
+    public static partial void PhotoOutOfLimits(this ILogger logger, string name, int width, int height, long bytes, string action);
+
 }

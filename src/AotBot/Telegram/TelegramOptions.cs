@@ -14,6 +14,12 @@ public sealed record TelegramOptions
         ErrorMessage = "Telegram:Token is malformed (expected <digits>:<secret of 30+ characters A-Za-z0-9_->): set AOTBOT_Telegram__Token or BOT_TOKEN")]
     public string Token { get; set; } = "";
 
+    /// <summary>
+    /// A file whose content is the token: a systemd credential (<c>$CREDENTIALS_DIRECTORY/telegram-token</c>), a Docker
+    /// or Kubernetes secret. Read once at start (see <see cref="TokenFileReader"/>); it wins over <see cref="Token"/>.
+    /// </summary>
+    public string TokenFile { get; set; } = "";
+
     /// <summary>The Bot API server; a local Bot API server or a test server goes here.</summary>
     [Required(ErrorMessage = "Telegram:ApiBaseUrl is required: set AOTBOT_Telegram__ApiBaseUrl")]
     [Url(ErrorMessage = "Telegram:ApiBaseUrl must be an absolute http(s) URL: set AOTBOT_Telegram__ApiBaseUrl")]

@@ -7,9 +7,11 @@ namespace AotBot.Telegram;
 /// <summary>
 /// <c>/readyz</c> line <c>telegram</c>: ready while the Bot API answered within <see cref="Fresh"/>. Polling asks
 /// every 50 s at most; an idle webhook-mode bot may call nothing for hours, so a stale answer is refreshed with one
-/// getMe, at most every <see cref="ProbeInterval"/> however often the probe comes.
+/// getMe, at most every <see cref="ProbeInterval"/> however often the probe comes. Not ready while getUpdates answers
+/// 409 Conflict (another process polls with the token).
 /// </summary>
-internal sealed class TelegramReadinessCheck(TelegramHttpClient http, ITelegramBotClient client, TimeProvider time) : IReadinessCheck
+internal sealed class TelegramReadinessCheck(TelegramHttpClient http, ITelegramBotClient client, TelegramSetup setup, TimeProvider time)
+    : IReadinessCheck
 {
     internal static readonly TimeSpan Fresh = TimeSpan.FromMinutes(2);
     internal static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(30);
@@ -21,6 +23,8 @@ internal sealed class TelegramReadinessCheck(TelegramHttpClient http, ITelegramB
 
     public async ValueTask<ReadinessResult> CheckAsync(CancellationToken cancellationToken)
     {
+        // Telegram answers, but with 409: this instance gets no updates.
+        if (setup.PollConflict is { } conflict) return ReadinessResult.NotReady("getUpdates 409 Conflict: " + conflict);
         if (FreshAnswer() is { } fresh) return fresh;
         lock (_gate)
         {

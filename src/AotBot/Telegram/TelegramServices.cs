@@ -21,9 +21,13 @@ internal static class TelegramServices
             return new TelegramBotClient(clientOptions, provider.GetRequiredService<TelegramHttpClient>().Client);
         });
         services.AddSingleton<Pacer>();
+        services.AddSingleton<ChatMigrations>();
         services.AddSingleton<BotApi>();
         services.AddSingleton<ChatActions>();
         services.AddSingleton<BotIdentity>();
+        services.AddSingleton<TelegramSetup>();
+        services.AddSingleton<StartupChecks>();
+        services.AddSingleton<GroupNotice>();
         services.AddSingleton<JobLimiter>();
         services.AddSingleton<ErrorMessages>();
         services.AddSingleton<MediaPreparation>();
@@ -34,6 +38,7 @@ internal static class TelegramServices
         services.AddSingleton<UpdateDispatcher>();
         services.AddUpdateReceiver();
         services.AddSingleton<AotBot.Hosting.IReadinessCheck, TelegramReadinessCheck>();
+        services.AddSingleton<AotBot.Hosting.IReadinessCheck, InlineReadinessCheck>();
         services.AddHostedService<BotService>();
         return services;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AotBot.Hosting;
 using AotBot.Storage;
 using Microsoft.Extensions.Logging;
@@ -11,83 +12,108 @@ internal readonly record struct Handled(Task Work)
     public static Handled Done => new(Task.CompletedTask);
 }
 
-/// <summary>Handles one update: the ordered part runs in the chat's lane, <see cref="Handled.Work"/> runs on.</summary>
+/// <summary>Handles one update: the ordered part runs while its chat waits, <see cref="Handled.Work"/> runs on.</summary>
 internal interface IUpdateHandler
 {
     Task<Handled> HandleAsync(Update update, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// Runs updates: one lane per chat (updates of a chat in order, chats concurrently), then marks each handled in
-/// <see cref="IBotStore"/> once its work is done. The offset it gives the receiver is the lowest update still in
-/// progress, so Telegram redelivers unfinished updates after a crash; updates finished before a restart are
-/// recognised and dropped.
+/// Takes updates into the <see cref="IUpdateQueue"/> (stored before the receiver confirms them: the getUpdates
+/// offset moves, the webhook answers 200) and works the queue: claims what this instance may run (one chat at a time
+/// across all instances, in order; chats concurrently), runs each claim's ordered part, lets the chat's next update
+/// go, then finishes, retries or parks the claim. A heartbeat keeps its leases and says how many instances share
+/// Telegram's global message budget.
 /// </summary>
-internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, BotMetrics metrics, TimeProvider time,
+internal sealed class UpdateDispatcher(IUpdateHandler handler, IUpdateQueue queue, Pacer pacer, BotMetrics metrics, TimeProvider time,
     ILogger<UpdateDispatcher> logger)
     : IDisposable
 {
+    /// <summary>Claims held at once by one instance; more wait in the store for this or another instance.</summary>
+    internal const int MaxClaims = 64;
+
+    /// <summary>How often the queue is looked at without a local reason (another instance's updates, expired leases, retries).</summary>
+    internal static readonly TimeSpan ClaimInterval = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan GraceAfterCancel = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
-    private readonly SortedSet<long> _inProgress = [];
-    private readonly Dictionary<long, Queue<(long Id, Update Update)>> _lanes = [];
+    private readonly Dictionary<long, ClaimedUpdate> _running = [];
+    // Updates held only in memory (the database was away when they came): the offset must not pass them.
+    private readonly SortedSet<long> _volatile = [];
     private readonly CancellationTokenSource _work = new();
+    private readonly CancellationTokenSource _loops = new();
+    private TaskCompletionSource _wake = NewSignal();
     private TaskCompletionSource _progress = NewSignal();
     private TaskCompletionSource? _idle;
     private long _next;
     private bool _stopping;
+    private bool _started;
 
-    /// <summary>Starts from the offset the store remembers.</summary>
+    /// <summary>This process in the store's claims and heartbeats: host, process id and a random part.</summary>
+    public string Instance { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Starts from the offset the store remembers, and starts working the queue.</summary>
     public void Start(long offset)
     {
-        lock (_gate) _next = Math.Max(_next, offset);
+        lock (_gate)
+        {
+            _next = Math.Max(_next, offset);
+            if (_started) return;
+            _started = true;
+        }
         metrics.ObserveQueueDepth("updates", () => InProgress);
+        _ = Task.Run(ClaimLoopAsync);
+        _ = Task.Run(HeartbeatLoopAsync);
     }
 
-    /// <summary>The getUpdates offset: the lowest update in progress, else one past the last seen.</summary>
+    /// <summary>The getUpdates offset: one past the last update stored, or the lowest one only held in memory.</summary>
     public long NextOffset
     {
-        get { lock (_gate) return Offset(); }
+        get { lock (_gate) return _volatile.Count > 0 ? _volatile.Min : _next; }
     }
 
+    /// <summary>Claims this instance is working on.</summary>
     public int InProgress
     {
-        get { lock (_gate) return _inProgress.Count; }
+        get { lock (_gate) return _running.Count; }
     }
 
-    /// <summary>Dispatches the updates of a batch not seen before; returns how many.</summary>
+    /// <summary>Stores the updates of a batch; returns how many were new (a known id is a no-op).</summary>
     public async Task<int> AcceptAsync(IReadOnlyList<IncomingUpdate> batch, CancellationToken cancellationToken)
     {
-        var fresh = 0;
+        lock (_gate)
+        {
+            if (_stopping || batch.Count == 0) return 0;
+        }
+        var items = new List<QueuedUpdate>(batch.Count);
+        var unreadable = new Dictionary<long, string>();
         foreach (var incoming in batch)
         {
-            lock (_gate)
+            if (incoming.Update is { } update && LaneOf(update) is { } chat && incoming.Json is { } json)
             {
-                // Below _next: in progress or finished in this process (Telegram redelivers until confirmed).
-                if (_stopping || incoming.Id < _next) continue;
+                items.Add(new QueuedUpdate(incoming.Id, chat, json));
+                continue;
             }
-            var handledBefore = await store.IsUpdateHandledAsync(incoming.Id, cancellationToken);
-            lock (_gate)
-            {
-                _next = Math.Max(_next, incoming.Id + 1);
-                if (handledBefore) continue;
-                _inProgress.Add(incoming.Id);
-            }
-            fresh++;
-            metrics.UpdateReceived();
-            if (incoming.Update is { } update && LaneOf(update) is { } lane)
-            {
-                Enqueue(lane, incoming.Id, update);
-            }
-            else
-            {
-                logger.UpdateUnreadable(incoming.Id, incoming.Error ?? "no chat or user to answer");
-                metrics.UpdateFailed();
-                await FinishAsync(incoming.Id, markHandled: true);
-            }
+            items.Add(new QueuedUpdate(incoming.Id, 0, null));
+            unreadable[incoming.Id] = incoming.Error ?? "no chat or user to answer";
         }
-        return fresh;
+        var newOffset = batch.Max(u => u.Id) + 1;
+        var stored = await queue.EnqueueAsync(items, newOffset, cancellationToken);
+        lock (_gate)
+        {
+            _next = Math.Max(_next, newOffset);
+            if (!stored.Durable) _volatile.UnionWith(stored.Fresh.Where(id => !unreadable.ContainsKey(id)));
+        }
+        foreach (var id in stored.Fresh)
+        {
+            metrics.UpdateReceived();
+            if (!unreadable.TryGetValue(id, out var error)) continue;
+            logger.UpdateUnreadable(id, error);
+            metrics.UpdateFailed();
+        }
+        Wake();
+        return stored.Fresh.Count;
     }
 
     /// <summary>Waits until some update finishes, or <paramref name="atMost"/>.</summary>
@@ -100,8 +126,8 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
     }
 
     /// <summary>
-    /// Graceful stop: updates not started yet are left for redelivery, work in progress may finish until
-    /// <paramref name="timeout"/> fires; then it is cancelled (and redelivered after the restart).
+    /// Graceful stop: nothing more is claimed (what waits stays in the queue), claims in progress may finish until
+    /// <paramref name="timeout"/> fires; then they are cancelled and go back to the queue.
     /// </summary>
     public async Task DrainAsync(CancellationToken timeout)
     {
@@ -110,15 +136,16 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
         lock (_gate)
         {
             _stopping = true;
-            foreach (var queue in _lanes.Values)
+            count = _running.Count;
+            if (count > 0)
             {
-                while (queue.TryDequeue(out var queued)) _inProgress.Remove(queued.Id);
+                _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                idle = _idle.Task;
             }
-            count = _inProgress.Count;
-            if (count == 0) return;
-            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            idle = _idle.Task;
+            else idle = Task.CompletedTask;
         }
+        await _loops.CancelAsync();
+        if (count == 0) return;
         logger.Draining(count);
         try
         {
@@ -132,54 +159,106 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
         }
     }
 
-    public void Dispose() => _work.Dispose();
+    public void Dispose()
+    {
+        _loops.Cancel();
+        _work.Dispose();
+        _loops.Dispose();
+    }
 
-    private void Enqueue(long lane, long id, Update update)
+    private async Task ClaimLoopAsync()
+    {
+        var token = _loops.Token;
+        while (!token.IsCancellationRequested)
+        {
+            Task wake;
+            int room;
+            lock (_gate)
+            {
+                wake = _wake.Task;
+                room = MaxClaims - _running.Count;
+            }
+            IReadOnlyList<ClaimedUpdate> claimed = [];
+            try
+            {
+                if (room > 0) claimed = await queue.ClaimAsync(Instance, room, token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.UpdateFailed(0, "claim", ex.GetType().Name, ex.Message);
+            }
+            foreach (var claim in claimed) Run(claim);
+            if (claimed.Count > 0 && claimed.Count < room) continue;
+            try
+            {
+                await Task.WhenAny(wake, Task.Delay(ClaimInterval, time, token));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Run(ClaimedUpdate claim)
     {
         lock (_gate)
         {
-            if (_lanes.TryGetValue(lane, out var running))
+            if (!_stopping)
             {
-                running.Enqueue((id, update));
+                _running[claim.UpdateId] = claim;
+                _ = Task.Run(() => RunAsync(claim));
                 return;
             }
-            _lanes[lane] = new Queue<(long, Update)>([(id, update)]);
         }
-        _ = Task.Run(() => RunLaneAsync(lane));
+        // Claimed while the bot began to stop: back to the queue for the next instance (or the next start).
+        _ = queue.AbandonAsync(claim, Instance, CancellationToken.None);
     }
 
-    private async Task RunLaneAsync(long lane)
+    private async Task RunAsync(ClaimedUpdate claim)
     {
-        while (true)
-        {
-            (long Id, Update Update) next;
-            lock (_gate)
-            {
-                if (!_lanes[lane].TryDequeue(out next))
-                {
-                    _lanes.Remove(lane);
-                    return;
-                }
-            }
-            var work = await HandleOrderedPartAsync(next.Id, next.Update);
-            _ = FinishAfterAsync(next.Id, next.Update, work);
-        }
-    }
-
-    private async Task<Task> HandleOrderedPartAsync(long id, Update update)
-    {
+        var finished = true;
         try
         {
-            return (await handler.HandleAsync(update, _work.Token)).Work;
+            finished = await HandleAsync(claim);
         }
         catch (Exception ex)
         {
-            return Task.FromException(ex);
+            // The queue's own failures: the claim's lease runs out and it is claimed again.
+            logger.UpdateFailed(claim.UpdateId, "store", ex.GetType().Name, ex.Message);
         }
+        lock (_gate)
+        {
+            _running.Remove(claim.UpdateId);
+            if (finished) _volatile.Remove(claim.UpdateId);
+            var progress = _progress;
+            _progress = NewSignal();
+            progress.TrySetResult();
+            if (_running.Count == 0) _idle?.TrySetResult();
+        }
+        Wake();
     }
 
-    private async Task FinishAfterAsync(long id, Update update, Task work)
+    /// <summary>Runs the claim; true when it is finished (done or parked), false when it goes back to the queue.</summary>
+    private async Task<bool> HandleAsync(ClaimedUpdate claim)
     {
+        var update = Parse(claim.Payload);
+        Task work;
+        try
+        {
+            work = update is null ? Task.CompletedTask : (await handler.HandleAsync(update, _work.Token)).Work;
+            await queue.ReleaseChatAsync(claim, Instance, CancellationToken.None);
+            Wake();
+        }
+        catch (Exception ex)
+        {
+            // The chat stays held: its next update must not overtake this one's retry.
+            work = Task.FromException(ex);
+        }
         try
         {
             await work;
@@ -187,8 +266,8 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
         }
         catch (OperationCanceledException) when (_work.IsCancellationRequested)
         {
-            await FinishAsync(id, markHandled: false);
-            return;
+            await queue.AbandonAsync(claim, Instance, CancellationToken.None);
+            return false;
         }
         catch (ChatClosedException closed)
         {
@@ -197,45 +276,69 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IBotStore store, 
         }
         catch (Exception ex)
         {
-            logger.UpdateFailed(id, update.Type.ToString(), ex.GetType().Name, ex.Message);
+            logger.UpdateFailed(claim.UpdateId, update?.Type.ToString() ?? "unknown", ex.GetType().Name, ex.Message);
             metrics.UpdateFailed();
+            var error = ex.GetType().Name + ": " + ex.Message;
+            if (!await queue.FailAsync(claim, Instance, error, CancellationToken.None)) return false;
+            logger.UpdateParked(claim.UpdateId, claim.Attempt, error);
+            return true;
         }
-        await FinishAsync(id, markHandled: true);
+        await queue.CompleteAsync(claim, Instance, CancellationToken.None);
+        return true;
     }
 
-    private async Task FinishAsync(long id, bool markHandled)
+    private async Task HeartbeatLoopAsync()
     {
-        if (markHandled)
+        var token = _loops.Token;
+        while (!token.IsCancellationRequested)
         {
-            long offset;
-            // The lowest other update in progress (the set is sorted), else one past the last seen.
-            lock (_gate) offset = _inProgress.FirstOrDefault(i => i != id, _next);
             try
             {
-                // Stored before it leaves _inProgress: a crash in between redelivers it rather than losing it.
-                await store.MarkUpdateHandledAsync(id, offset, CancellationToken.None);
+                var live = await queue.HeartbeatAsync(Instance, token);
+                pacer.ShareGlobal(live);
+                var counts = await queue.CountsAsync(token);
+                metrics.SetUpdateQueue(counts.Depth, counts.Parked, live);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception ex)
             {
-                logger.UpdateFailed(id, "store", ex.GetType().Name, ex.Message);
+                logger.UpdateFailed(0, "heartbeat", ex.GetType().Name, ex.Message);
             }
-        }
-        lock (_gate)
-        {
-            _inProgress.Remove(id);
-            var progress = _progress;
-            _progress = NewSignal();
-            progress.TrySetResult();
-            if (_inProgress.Count == 0) _idle?.TrySetResult();
+            try
+            {
+                await Task.Delay(UpdateQueue.HeartbeatInterval, time, token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
-    private long Offset() => _inProgress.Count > 0 ? _inProgress.Min : _next;
+    private void Wake()
+    {
+        TaskCompletionSource wake;
+        lock (_gate)
+        {
+            wake = _wake;
+            _wake = NewSignal();
+        }
+        wake.TrySetResult();
+    }
+
+    private static Update? Parse(string payload)
+    {
+        using var document = JsonDocument.Parse(payload);
+        return IncomingUpdate.Parse(document.RootElement)?.Update;
+    }
 
     /// <summary>
     /// The chat whose order an update belongs to; inline updates follow their user. Null when the update lacks the
     /// chat or user it needs: Telegram.Bot reads such JSON without complaint, and a null there must not take down the
-    /// dispatch of the batch or leave the update in progress for ever (the offset would never move past it).
+    /// dispatch of the batch or leave the update in the queue for ever.
     /// </summary>
     internal static long? LaneOf(Update update) => update switch
     {

@@ -21,7 +21,9 @@ internal sealed class UpdateHandler(
     LinkFinder links,
     LinkJobs jobs,
     InlineFlow inline,
+    GroupNotice groupNotice,
     ErrorMessages errors,
+    ChatMigrations migrations,
     IOptions<TelegramOptions> options,
     TimeProvider time,
     ILogger<UpdateHandler> logger) : IUpdateHandler
@@ -35,12 +37,23 @@ internal sealed class UpdateHandler(
         { CallbackQuery: { } query } => await OnCallbackQueryAsync(query, cancellationToken),
         { InlineQuery: { } query } => await inline.AnswerAsync(query, cancellationToken),
         { ChosenInlineResult: { } chosen } => await inline.OnChosenAsync(chosen, cancellationToken),
-        { MyChatMember: { } member } => OnMyChatMember(member),
+        { MyChatMember: { } member } => await OnMyChatMemberAsync(member, cancellationToken),
         _ => Handled.Done,
     };
 
     private async Task<Handled> OnMessageAsync(Message message, CancellationToken cancellationToken)
     {
+        // The service messages of a group becoming a supergroup: one in the old chat, one in the new.
+        if (message.MigrateToChatId is { } to)
+        {
+            await migrations.MovedAsync(message.Chat.Id, to, cancellationToken);
+            return Handled.Done;
+        }
+        if (message.MigrateFromChatId is { } from)
+        {
+            await migrations.MovedAsync(from, message.Chat.Id, cancellationToken);
+            return Handled.Done;
+        }
         // Our own inline results come back as messages "via" the bot; other bots are not users.
         if (message.From is not { IsBot: false } user || message.ViaBot?.Id == me.Id) return Handled.Done;
         var command = message.Text is { } text ? ChatCommand.TryParse(text, me.Username) : null;
@@ -128,14 +141,23 @@ internal sealed class UpdateHandler(
         }
         if (data.StartsWith(MusicPrefix, StringComparison.Ordinal) && query.Message is { } withButton)
         {
-            var settings = await store.GetChatSettingsAsync(withButton.Chat.Id, cancellationToken);
-            var request = ChatRequest.For(withButton, query.From, texts.LanguageFor(settings.Language, query.From.LanguageCode), settings.FileMode);
-            return jobs.StartMusic(request, data[MusicPrefix.Length..], query.Id, cancellationToken);
+            // Answered before anything else: the spinner stops at once, and an answer after the job would come too late.
+            await AnswerAsync(query.Id, text: null, cancellationToken);
+            // A button on a message from before the group became a supergroup: the answer goes to the supergroup.
+            var chatId = await migrations.ResolveAsync(withButton.Chat.Id, cancellationToken);
+            var settings = await store.GetChatSettingsAsync(chatId, cancellationToken);
+            var request = ChatRequest.For(withButton, query.From, texts.LanguageFor(settings.Language, query.From.LanguageCode), settings.FileMode)
+                with { ChatId = chatId };
+            return await jobs.StartMusicAsync(request, data[MusicPrefix.Length..], cancellationToken);
         }
         // The inline result's ⏳ button and anything stale: just stop the spinner.
-        await api.TryCallAsync("answerCallbackQuery", (client, token) => client.AnswerCallbackQuery(query.Id, cancellationToken: token), cancellationToken);
+        await AnswerAsync(query.Id, text: null, cancellationToken);
         return Handled.Done;
     }
+
+    private Task AnswerAsync(string queryId, string? text, CancellationToken cancellationToken) =>
+        api.TryCallAsync("answerCallbackQuery", (client, token) => client.AnswerCallbackQuery(queryId, text, cancellationToken: token),
+            cancellationToken);
 
     private async Task ChangeLanguageAsync(CallbackQuery query, Message message, string language, CancellationToken cancellationToken)
     {
@@ -163,12 +185,13 @@ internal sealed class UpdateHandler(
                 answer = errors.Text(texts.LanguageFor(settings.Language, query.From.LanguageCode), errors.KeyFor(ex));
             }
         }
-        await api.TryCallAsync("answerCallbackQuery", (client, token) => client.AnswerCallbackQuery(query.Id, answer, cancellationToken: token), cancellationToken);
+        await AnswerAsync(query.Id, answer, cancellationToken);
     }
 
-    private Handled OnMyChatMember(ChatMemberUpdated member)
+    private async Task<Handled> OnMyChatMemberAsync(ChatMemberUpdated member, CancellationToken cancellationToken)
     {
         logger.MembershipChanged(member.Chat.Id, member.Chat.Type.ToString(), member.NewChatMember.Status.ToString());
+        await groupNotice.OnMembershipAsync(member, cancellationToken);
         return Handled.Done;
     }
 

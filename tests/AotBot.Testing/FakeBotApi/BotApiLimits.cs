@@ -16,7 +16,9 @@ public enum BotApiOutage
 /// <summary>
 /// The Bot API's length limits, refused with Telegram's own 400 answers: a text over 4096 characters, a caption over
 /// 1024, a callback answer over 200, callback data over 64 bytes. Lengths count what the user sees (HTML tags and
-/// entities parsed away), as Telegram does.
+/// entities parsed away), as Telegram does. Thumbnails are held to the Bot API's rule ("JPEG format and less than
+/// 200 kB in size; width and height should not exceed 320"): Telegram drops one that breaks it without a word, which
+/// a test would never notice, so the fake refuses the call instead.
 /// </summary>
 public static partial class BotApiLimits
 {
@@ -24,10 +26,14 @@ public static partial class BotApiLimits
     public const int MaxCaptionLength = 1024;
     public const int MaxCallbackAnswerLength = 200;
     public const int MaxCallbackDataBytes = 64;
+    public const int MaxThumbnailSide = 320;
+    public const int MaxThumbnailBytes = 200_000;
 
     /// <summary>The 400 a call with these fields gets, or null when it is within every limit.</summary>
-    public static BotApiFault? Check(IReadOnlyDictionary<string, string> fields)
+    public static BotApiFault? Check(IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, UploadedFile>? files = null)
     {
+        if (ThumbnailProblem(fields, files) is { } problem)
+            return BotApiFault.Error(400, "Bad Request: wrong thumbnail: " + problem);
         if (fields.ContainsKey("callback_query_id"))
             return fields.TryGetValue("text", out var answer) && answer.Length > MaxCallbackAnswerLength
                 ? BotApiFault.Error(400, "Bad Request: MESSAGE_TOO_LONG")
@@ -40,6 +46,40 @@ public static partial class BotApiLimits
         if (fields.TryGetValue("reply_markup", out var markup) && CallbackData().Matches(markup)
                 .Any(m => System.Text.Encoding.UTF8.GetByteCount(Regex.Unescape(m.Groups[1].Value)) > MaxCallbackDataBytes))
             return BotApiFault.Error(400, "Bad Request: BUTTON_DATA_INVALID");
+        return null;
+    }
+
+    /// <summary>What is wrong with the call's uploaded thumbnail, or null when it has none or a good one.</summary>
+    public static string? ThumbnailProblem(IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, UploadedFile>? files)
+    {
+        if (files is null || !fields.TryGetValue("thumbnail", out var reference)) return null;
+        var name = reference.StartsWith("attach://", StringComparison.Ordinal) ? reference["attach://".Length..] : "thumbnail";
+        if (!files.TryGetValue(name, out var thumbnail)) return null;
+        var bytes = thumbnail.Bytes;
+        if (bytes.Length >= MaxThumbnailBytes) return $"{bytes.Length} bytes";
+        if (JpegSize(bytes) is not var (width, height)) return "not a baseline JPEG";
+        return width > MaxThumbnailSide || height > MaxThumbnailSide ? $"{width}x{height}" : null;
+    }
+
+    /// <summary>The size in a JPEG's baseline (SOF0) or extended (SOF1) frame header; null for anything else.</summary>
+    public static (int Width, int Height)? JpegSize(ReadOnlySpan<byte> jpeg)
+    {
+        if (jpeg.Length < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8) return null;
+        var position = 2;
+        while (position + 4 <= jpeg.Length)
+        {
+            if (jpeg[position] != 0xFF) return null;
+            var marker = jpeg[position + 1];
+            if (marker == 0xFF) { position++; continue; }
+            var length = (jpeg[position + 2] << 8) | jpeg[position + 3];
+            if (marker is 0xC0 or 0xC1)
+                return position + 9 <= jpeg.Length
+                    ? ((jpeg[position + 7] << 8) | jpeg[position + 8], (jpeg[position + 5] << 8) | jpeg[position + 6])
+                    : null;
+            // Progressive, lossless, arithmetic frames; or the image data began without a frame header.
+            if (marker is >= 0xC2 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC || marker == 0xDA) return null;
+            position += 2 + length;
+        }
         return null;
     }
 

@@ -16,8 +16,10 @@ namespace AotBot.Testing.FakeBotApi;
 /// A Bot API server on 127.0.0.1 (Kestrel, port 0) speaking Telegram's wire format: <c>/bot&lt;token&gt;/&lt;method&gt;</c>,
 /// JSON, form and multipart bodies (<c>attach://</c> parts), <c>"Html"</c>/<c>"True"</c> accepted. It records every call
 /// with its fields and uploaded bytes, serves injected updates through getUpdates long polling (honouring
-/// <c>offset</c>, <c>timeout</c> and <c>limit</c>), injects faults, and answers getMe, getChatMember and the send
-/// methods with sensible defaults (fresh file_ids for uploads, the same file_id for a file_id).
+/// <c>offset</c>, <c>timeout</c> and <c>limit</c>), injects faults, and answers getMe, getChat, getChatMember,
+/// getWebhookInfo and the send methods with sensible defaults (fresh file_ids for uploads, the same file_id for a
+/// file_id). Strict where Telegram is: getChat of a group or channel it was not told about is "chat not found", and
+/// getUpdates while a webhook is set is a 409.
 /// </summary>
 public sealed class FakeBotApi : IAsyncDisposable
 {
@@ -30,9 +32,14 @@ public sealed class FakeBotApi : IAsyncDisposable
     private readonly List<(long Id, string Json)> _updates = [];
     private readonly Dictionary<string, Queue<BotApiFault>> _faults = new(StringComparer.Ordinal);
     private readonly Dictionary<long, Queue<BotApiFault>> _chatFaults = [];
+    private readonly Dictionary<long, long> _migratedChats = [];
+    private readonly Dictionary<string, DateTimeOffset> _callbackPressedAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _callbackDeliveredAt = new(StringComparer.Ordinal);
     private BotApiOutage? _outage;
     private TaskCompletionSource _outageOver = NewSignal();
     private readonly ConcurrentDictionary<(long Chat, long User), string> _members = new();
+    private readonly ConcurrentDictionary<long, FakeChannel> _channels = new();
+    private string _webhookUrl = "";
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _changed = NewSignal();
     private long _nextUpdateId = 1000;
@@ -43,6 +50,7 @@ public sealed class FakeBotApi : IAsyncDisposable
     {
         _app = app;
         Token = token;
+        Updates = new FakeUpdates(BotId);
         app.Run(HandleAsync);
     }
 
@@ -73,8 +81,14 @@ public sealed class FakeBotApi : IAsyncDisposable
 
     public long BotId => long.Parse(Token[..Token.IndexOf(':')]);
 
+    /// <summary>
+    /// How long after a callback query reached the bot (getUpdates) its answer is still taken; later answers get
+    /// Telegram's "query is too old" 400. Telegram does not publish the figure; answers take seconds at most there.
+    /// </summary>
+    public TimeSpan MaxCallbackAnswerAge { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Builders for update bodies to pass to <see cref="Enqueue"/>.</summary>
-    public FakeUpdates Updates { get; } = new();
+    public FakeUpdates Updates { get; }
 
     /// <summary>The highest offset getUpdates was asked for (updates below it are confirmed and gone).</summary>
     public long ConfirmedOffset { get; private set; }
@@ -90,11 +104,35 @@ public sealed class FakeBotApi : IAsyncDisposable
         lock (_gate) return [.. _calls.Where(c => c.Method == method)];
     }
 
-    /// <summary>Every call except getUpdates, getMe and deleteWebhook: what the bot said.</summary>
+    /// <summary>Every call except the reads (getUpdates, getMe, getChat, getChatMember, getWebhookInfo) and deleteWebhook: what the bot said.</summary>
     public IReadOnlyList<BotApiCall> Sent
     {
-        get { lock (_gate) return [.. _calls.Where(c => c.Method is not ("getUpdates" or "getMe" or "deleteWebhook"))]; }
+        get
+        {
+            lock (_gate)
+                return [.. _calls.Where(c => c.Method is not ("getUpdates" or "getMe" or "deleteWebhook" or "getChat" or "getChatMember" or "getWebhookInfo"))];
+        }
     }
+
+    /// <summary>getMe's <c>can_read_all_group_messages</c>: false is privacy mode on (BotFather's default); true here.</summary>
+    public bool CanReadAllGroupMessages { get; set; } = true;
+
+    /// <summary>The webhook URL set (by setWebhook, or by "another deployment" in a test); getUpdates answers 409 while one is.</summary>
+    public string WebhookUrl
+    {
+        get { lock (_gate) return _webhookUrl; }
+        set { lock (_gate) _webhookUrl = value; }
+    }
+
+    /// <summary>getMe's <c>supports_inline_queries</c>: false is inline mode off in BotFather.</summary>
+    public bool SupportsInlineQueries { get; set; } = true;
+
+    /// <summary>
+    /// Makes <paramref name="channelId"/> a channel getChat knows, with the bot in it as <paramref name="botStatus"/>
+    /// (administrator, member, left); an administrator may post there when <paramref name="canPostMessages"/>.
+    /// </summary>
+    public void AddChannel(long channelId, string botStatus = "administrator", bool canPostMessages = true) =>
+        _channels[channelId] = new FakeChannel(botStatus, canPostMessages);
 
     /// <summary>Every photo uploaded by sendMediaGroup and sendPhoto, in the order sent.</summary>
     public IReadOnlyList<UploadedFile> UploadedPhotos() =>
@@ -117,6 +155,7 @@ public sealed class FakeBotApi : IAsyncDisposable
                 var trimmed = updateBodies[i].Trim();
                 if (!trimmed.StartsWith('{')) throw new ArgumentException("An update body is a JSON object.", nameof(updateBodies));
                 ids[i] = ++_nextUpdateId;
+                if (CallbackQueryId(trimmed) is { } queryId) _callbackPressedAt[queryId] = DateTimeOffset.UtcNow;
                 var rest = trimmed[1..].TrimStart();
                 _updates.Add((ids[i], $"{{\"update_id\":{ids[i]}" + (rest.StartsWith('}') ? "" : ",") + rest));
             }
@@ -166,6 +205,30 @@ public sealed class FakeBotApi : IAsyncDisposable
             Signal();
         }
     }
+
+    /// <summary>
+    /// From now on every call for <paramref name="fromChatId"/> gets Telegram's 400 with
+    /// <c>parameters.migrate_to_chat_id</c> = <paramref name="toChatId"/>: the group became a supergroup.
+    /// </summary>
+    public void MigrateChat(long fromChatId, long toChatId)
+    {
+        lock (_gate) _migratedChats[fromChatId] = toChatId;
+    }
+
+    /// <summary>
+    /// How long after the press reached the bot (its getUpdates answer; else its enqueueing) the callback query
+    /// <paramref name="answer"/> answers was answered; null for a query the fake did not hand out.
+    /// </summary>
+    public TimeSpan? CallbackAnswerAge(BotApiCall answer)
+    {
+        lock (_gate) return CallbackAge(answer["callback_query_id"], answer.At);
+    }
+
+    private TimeSpan? CallbackAge(string? queryId, DateTimeOffset at) =>
+        queryId is null ? null
+        : _callbackDeliveredAt.TryGetValue(queryId, out var delivered) ? at - delivered
+        : _callbackPressedAt.TryGetValue(queryId, out var pressed) ? at - pressed
+        : null;
 
     /// <summary>getChatMember answers <paramref name="status"/> (creator, administrator, member, ...) for this user in this chat.</summary>
     public void SetChatMember(long chatId, long userId, string status) => _members[(chatId, userId)] = status;
@@ -239,6 +302,9 @@ public sealed class FakeBotApi : IAsyncDisposable
             if (outage is not null) fault = null;
             else if (_faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var next)) fault = next;
             else if (ChatIdOf(fields) is { } chat && _chatFaults.TryGetValue(chat, out var chatQueue) && chatQueue.TryDequeue(out var forChat)) fault = forChat;
+            else if (ChatIdOf(fields) is { } migrated && _migratedChats.TryGetValue(migrated, out var newChatId)) fault = BotApiFault.Migrated(newChatId);
+            else if (method == "answerCallbackQuery" && CallbackAge(fields.GetValueOrDefault("callback_query_id"), DateTimeOffset.UtcNow) > MaxCallbackAnswerAge)
+                fault = BotApiFault.Error(400, "Bad Request: query is too old and response timeout expired or query ID is invalid");
         }
         var sequence = Interlocked.Increment(ref _sequence);
         if (outage is { } down)
@@ -246,11 +312,25 @@ public sealed class FakeBotApi : IAsyncDisposable
             await OutageAsync(context, new BotApiCall(sequence, method, fields, files, down == BotApiOutage.BadGateway ? 502 : 504, DateTimeOffset.UtcNow), down, outageOver);
             return;
         }
-        fault ??= method == "getUpdates" ? null : BotApiLimits.Check(fields);
+        fault ??= method == "getUpdates" ? null : BotApiLimits.Check(fields, files);
         if (fault is not null)
         {
             Record(new BotApiCall(sequence, method, fields, files, fault.Status, DateTimeOffset.UtcNow));
             await ReplyAsync(context, fault.Status, fault.Body, fault.ContentType);
+            return;
+        }
+
+        if (method == "getUpdates" && WebhookActive())
+        {
+            var conflict = BotApiFault.WebhookActive();
+            Record(new BotApiCall(sequence, method, fields, files, conflict.Status, DateTimeOffset.UtcNow));
+            await ReplyAsync(context, conflict.Status, conflict.Body);
+            return;
+        }
+        if (Refusal(method, fields) is { } refusal)
+        {
+            Record(new BotApiCall(sequence, method, fields, files, refusal.Status, DateTimeOffset.UtcNow));
+            await ReplyAsync(context, refusal.Status, refusal.Body);
             return;
         }
 
@@ -298,6 +378,24 @@ public sealed class FakeBotApi : IAsyncDisposable
             return;
         }
         await ReplyAsync(context, 504, "<html><body><h1>504 Gateway Time-out</h1></body></html>", "text/html");
+    }
+
+    /// <summary>The callback query id an update body carries; null for other updates (and for hostile bodies tests send).</summary>
+    private static string? CallbackQueryId(string updateJson)
+    {
+        if (!updateJson.Contains("\"callback_query\"", StringComparison.Ordinal)) return null;
+        try
+        {
+            using var update = JsonDocument.Parse(updateJson);
+            return update.RootElement.TryGetProperty("callback_query", out var query) && query.ValueKind == JsonValueKind.Object
+                && query.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static long? ChatIdOf(Dictionary<string, string> fields) =>
@@ -352,6 +450,10 @@ public sealed class FakeBotApi : IAsyncDisposable
                 }
                 if (_outage is not null) return null;
                 var pending = _updates.Where(u => u.Id >= offset).Take(limit).Select(u => u.Json).ToList();
+                foreach (var update in pending)
+                {
+                    if (CallbackQueryId(update) is { } queryId) _callbackDeliveredAt.TryAdd(queryId, DateTimeOffset.UtcNow);
+                }
                 if (pending.Count > 0 || waiting.IsCancellationRequested) return "[" + string.Join(",", pending) + "]";
                 changed = _changed.Task;
             }
@@ -365,13 +467,42 @@ public sealed class FakeBotApi : IAsyncDisposable
         }
     }
 
+    private bool WebhookActive() => WebhookUrl.Length > 0;
+
+    /// <summary>Telegram's 400 for a chat the bot cannot see: a group or channel the fake was not told about.</summary>
+    private BotApiFault? Refusal(string method, Dictionary<string, string> fields)
+    {
+        if (method is not ("getChat" or "getChatMember")) return null;
+        if (!fields.TryGetValue("chat_id", out var raw) || raw.Length == 0) return BotApiFault.Error(400, "Bad Request: chat_id is empty");
+        if (!long.TryParse(raw, out var chatId)) return BotApiFault.Error(400, "Bad Request: chat not found");
+        if (method == "getChatMember" && !(fields.TryGetValue("user_id", out var user) && long.TryParse(user, out _)))
+            return BotApiFault.Error(400, "Bad Request: invalid user_id specified");
+        // A -100… chat (channel or supergroup) the fake was not told about is one the bot is not in: Telegram
+        // answers "chat not found" for it, as for a private channel the bot was never added to.
+        return method == "getChat" && IsChannelId(chatId) && !_channels.ContainsKey(chatId)
+            ? BotApiFault.Error(400, "Bad Request: chat not found")
+            : null;
+    }
+
+    private static bool IsChannelId(long chatId) => chatId <= -1_000_000_000_000;
+
     private string Answer(BotApiCall call)
     {
         var chatId = call.ChatId ?? 0;
         return call.Method switch
         {
-            "getMe" => $$"""{"id":{{BotId}},"is_bot":true,"first_name":"AotBot","username":"{{BotUsername}}","can_join_groups":true,"supports_inline_queries":true}""",
+            "getMe" => $$"""
+                {"id":{{BotId}},"is_bot":true,"first_name":"AotBot","username":"{{BotUsername}}","can_join_groups":true,
+                 "can_read_all_group_messages":{{Flag(CanReadAllGroupMessages)}},"supports_inline_queries":{{Flag(SupportsInlineQueries)}},
+                 "can_connect_to_business":false,"has_main_web_app":false}
+                """,
+            "getChat" => ChatInfo(chatId),
+            "getChatMember" when _channels.TryGetValue(chatId, out var channel) && long.Parse(call["user_id"]!) == BotId =>
+                ChannelMember(channel),
             "getChatMember" => ChatMember(chatId, long.Parse(call["user_id"] ?? "0")),
+            "getWebhookInfo" => WebhookInfo(),
+            "setWebhook" => SetWebhook(call["url"] ?? ""),
+            "deleteWebhook" => SetWebhook(""),
             "sendMessage" => Message(chatId, $",\"text\":{JsonString(call["text"] ?? "")}"),
             "sendVideo" => Message(chatId, $",\"video\":{FileJson(call, "video", call.Sequence, "video")}"),
             "sendPhoto" => Message(chatId, $",\"photo\":{PhotoJson(FileIdFor(call["photo"], call.Sequence, "photo"))}"),
@@ -399,6 +530,41 @@ public sealed class FakeBotApi : IAsyncDisposable
             "kicked" => $$"""{"status":"kicked","user":{{user}},"until_date":0}""",
             _ => $$"""{"status":"{{status}}","user":{{user}}}""",
         };
+    }
+
+    private static string Flag(bool value) => value ? "true" : "false";
+
+    private string ChatInfo(long chatId)
+    {
+        var type = _channels.ContainsKey(chatId) ? "channel" : FakeUpdates.ChatType(chatId);
+        var name = type == "private" ? "\"first_name\":\"User\"" : $"\"title\":\"{(type == "channel" ? "Channel" : "Group")} {chatId}\"";
+        return $$"""
+            {"id":{{chatId}},"type":"{{type}}",{{name}},"accent_color_id":0,"max_reaction_count":11,
+             "accepted_gift_types":{"unlimited_gifts":false,"limited_gifts":false,"unique_gifts":false,"premium_subscription":false} }
+            """;
+    }
+
+    private string ChannelMember(FakeChannel channel)
+    {
+        var bot = $$"""{"id":{{BotId}},"is_bot":true,"first_name":"AotBot","username":"{{BotUsername}}"}""";
+        return channel.BotStatus switch
+        {
+            "administrator" => $$"""
+                {"status":"administrator","user":{{bot}},"can_be_edited":false,"is_anonymous":false,"can_manage_chat":true,
+                 "can_delete_messages":false,"can_manage_video_chats":false,"can_restrict_members":false,"can_promote_members":false,
+                 "can_change_info":false,"can_invite_users":false,"can_post_stories":false,"can_edit_stories":false,"can_delete_stories":false,
+                 "can_post_messages":{{Flag(channel.CanPostMessages)}},"can_edit_messages":{{Flag(channel.CanPostMessages)}}}
+                """,
+            var status => $$"""{"status":"{{status}}","user":{{bot}}}""",
+        };
+    }
+
+    private string WebhookInfo() => $$"""{"url":{{JsonString(WebhookUrl)}},"has_custom_certificate":false,"pending_update_count":0}""";
+
+    private string SetWebhook(string url)
+    {
+        WebhookUrl = url;
+        return "true";
     }
 
     private string Message(long chatId, string content) =>
@@ -460,4 +626,6 @@ public sealed class FakeBotApi : IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed record FakeChannel(string BotStatus, bool CanPostMessages);
 }

@@ -6,7 +6,7 @@ namespace AotBot.Testing.FakeBotApi;
 /// Builds update bodies (everything but <c>update_id</c>, which <see cref="FakeBotApi.Enqueue"/> assigns) in Telegram's
 /// shape. Positive chat ids are private chats with that user; negative ones are supergroups.
 /// </summary>
-public sealed class FakeUpdates
+public sealed class FakeUpdates(long botId = 1)
 {
     private int _messageId = 100;
     private int _queryId;
@@ -46,12 +46,35 @@ public sealed class FakeUpdates
     public string UnknownPolymorphicType(long chatId, long userId) =>
         Message(chatId, userId, "en", null, "\"text\":\"forwarded\",\"forward_origin\":{\"type\":\"hologram\",\"date\":1700000000}");
 
-    public string MyChatMember(long chatId, long userId, string oldStatus, string newStatus) =>
+    /// <summary>
+    /// The bot's own membership changing in a chat, as <paramref name="userId"/> did it (added it, promoted it, removed
+    /// it): statuses <c>left</c>, <c>member</c>, <c>administrator</c>, <c>kicked</c>; <paramref name="chatType"/>
+    /// <c>group</c>, <c>supergroup</c> or <c>channel</c> (default: by the id's sign).
+    /// </summary>
+    public string MyChatMember(long chatId, long userId, string oldStatus, string newStatus, string? chatType = null, string? languageCode = "en") =>
         $$$"""
-        {"my_chat_member":{"chat":{{{Chat(chatId)}}},"from":{{{User(userId, "en")}}},"date":{{{Now}}},
-         "old_chat_member":{"status":"{{{oldStatus}}}","user":{"id":1,"is_bot":true,"first_name":"AotBot"}},
-         "new_chat_member":{"status":"{{{newStatus}}}","user":{"id":1,"is_bot":true,"first_name":"AotBot"}{{{(newStatus == "kicked" ? ",\"until_date\":0" : "")}}} } }
+        {"my_chat_member":{"chat":{{{Chat(chatId, chatType)}}},"from":{{{User(userId, languageCode)}}},"date":{{{Now}}},
+         "old_chat_member":{{{BotMember(oldStatus)}}},"new_chat_member":{{{BotMember(newStatus)}}} } }
         """;
+
+    /// <summary>The service message a group gets when it becomes supergroup <paramref name="newChatId"/>.</summary>
+    public string MigrateTo(long chatId, long userId, long newChatId) =>
+        $$$"""{"message":{"message_id":{{{NextMessageId()}}},"date":{{{Now}}},"chat":{"id":{{{chatId}}},"type":"group","title":"Group {{{chatId}}}"},"from":{{{User(userId, "en")}}},"migrate_to_chat_id":{{{newChatId}}}}}""";
+
+    private string BotMember(string status)
+    {
+        var bot = $$$"""{"id":{{{botId}}},"is_bot":true,"first_name":"AotBot","username":"aotbot_test_bot"}""";
+        return status switch
+        {
+            "administrator" => $$$"""
+                {"status":"administrator","user":{{{bot}}},"can_be_edited":false,"is_anonymous":false,"can_manage_chat":true,
+                 "can_delete_messages":true,"can_manage_video_chats":false,"can_restrict_members":false,"can_promote_members":false,
+                 "can_change_info":false,"can_invite_users":true,"can_post_stories":false,"can_edit_stories":false,"can_delete_stories":false}
+                """,
+            "kicked" => $$$"""{"status":"kicked","user":{{{bot}}},"until_date":0}""",
+            _ => $$$"""{"status":"{{{status}}}","user":{{{bot}}}}""",
+        };
+    }
 
     public int NextMessageId() => Interlocked.Increment(ref _messageId);
 
@@ -61,9 +84,11 @@ public sealed class FakeUpdates
     public static string User(long userId, string? languageCode) =>
         $$$"""{"id":{{{userId}}},"is_bot":false,"first_name":"User","last_name":"{{{userId}}}","username":"user{{{userId}}}"{{{(languageCode is null ? "" : $",\"language_code\":\"{languageCode}\"")}}}}""";
 
-    public static string Chat(long chatId) => chatId < 0
-        ? $$$"""{"id":{{{chatId}}},"type":"supergroup","title":"Group {{{chatId}}}"}"""
-        : $$$"""{"id":{{{chatId}}},"type":"private","first_name":"User"}""";
+    public static string Chat(long chatId, string? type = null) => (type ?? ChatType(chatId)) switch
+    {
+        "private" => $$$"""{"id":{{{chatId}}},"type":"private","first_name":"User"}""",
+        var other => $$$"""{"id":{{{chatId}}},"type":"{{{other}}}","title":"Group {{{chatId}}}"}""",
+    };
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

@@ -17,7 +17,7 @@ public sealed record FakeInstagramMedia(bool IsVideo, byte[] Bytes)
 }
 
 /// <summary>
-/// A local stand-in for the Instagram downloader API the seed used (RapidAPI style): <c>GET /convert?url=&lt;link&gt;</c>
+/// A local stand-in for Instagram (the keyless paths: see FakeInstagramSite.cs) and for the downloader API the seed used (RapidAPI style): <c>GET /convert?url=&lt;link&gt;</c>
 /// with <c>x-rapidapi-key</c>/<c>x-rapidapi-host</c>, answering <c>{"media":[{"type","url","thumbnail","quality"}]}</c>,
 /// plus the media CDN. Reached through <c>Http:HostOverrides</c> (<see cref="Settings"/>).
 /// </summary>
@@ -30,6 +30,7 @@ public sealed partial class FakeInstagramApi : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IReadOnlyList<FakeInstagramMedia>> _posts = new();
     private readonly ConcurrentDictionary<string, int> _failures = new();
     private readonly ConcurrentQueue<(string Url, string? Key, string? Host)> _calls = new();
+    private readonly ConcurrentQueue<string> _requests = new();
     private LocalKestrel? _server;
     private int _mediaRequests;
 
@@ -47,6 +48,9 @@ public sealed partial class FakeInstagramApi : IAsyncDisposable
 
     public int MediaRequests => Volatile.Read(ref _mediaRequests);
 
+    /// <summary>Every request, as <c>METHOD /path</c>, in order.</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
+
     public static async Task<FakeInstagramApi> StartAsync(CancellationToken cancellationToken = default)
     {
         var fake = new FakeInstagramApi();
@@ -57,8 +61,8 @@ public sealed partial class FakeInstagramApi : IAsyncDisposable
     /// <summary>Host overrides, private networks, and <c>Instagram:ApiBaseUrl</c>/<c>ApiKey</c> (unless <paramref name="withKey"/> is false).</summary>
     public IEnumerable<KeyValuePair<string, string?>> Settings(bool withKey = true)
     {
-        yield return new($"Http:HostOverrides:{ApiHost}", BaseUrl.AbsoluteUri.TrimEnd('/'));
-        yield return new($"Http:HostOverrides:{CdnHost}", BaseUrl.AbsoluteUri.TrimEnd('/'));
+        foreach (var host in (string[])[ApiHost, CdnHost, .. SiteHosts])
+            yield return new($"Http:HostOverrides:{host}", BaseUrl.AbsoluteUri.TrimEnd('/'));
         yield return new("Http:AllowPrivateNetworks", "true");
         yield return new("Instagram:ApiBaseUrl", $"https://{ApiHost}");
         if (withKey) yield return new("Instagram:ApiKey", Key);
@@ -89,7 +93,9 @@ public sealed partial class FakeInstagramApi : IAsyncDisposable
     private Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        _requests.Enqueue($"{context.Request.Method} {path}");
         if (path == "/convert") return ConvertAsync(context);
+        if (HandleSite(context, path) is { } site) return site;
         if (MediaPath().Match(path) is { Success: true } media) return MediaAsync(context, media.Groups[1].Value, int.Parse(media.Groups[2].Value), media.Groups[3].Success);
         context.Response.StatusCode = StatusCodes.Status404NotFound;
         return Task.CompletedTask;

@@ -6,6 +6,17 @@ public static class FakeMedia
     /// <summary>Starts like an MP4 (<c>ftypisom</c>), 4 KB.</summary>
     public static byte[] Mp4(int length = 4096) => Filled([0, 0, 0, 0x20, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m'], length);
 
+    /// <summary>The marker inside <see cref="SilentMp4"/>: tests detect a video-only (dash) file by it.</summary>
+    public const string SilentMarker = "SILENT-DASH-VIDEO-ONLY";
+
+    /// <summary>A video-only rendition as the CDN serves dash gears: an MP4 start with <see cref="SilentMarker"/> inside.</summary>
+    public static byte[] SilentMp4(int length = 5000)
+    {
+        var bytes = Mp4(length);
+        System.Text.Encoding.ASCII.GetBytes(SilentMarker).CopyTo(bytes, 64);
+        return bytes;
+    }
+
     /// <summary>Starts like a JPEG (<c>FF D8 FF E0</c>), 1 KB.</summary>
     public static byte[] Jpeg(int length = 1024) => Filled([0xFF, 0xD8, 0xFF, 0xE0], length);
 

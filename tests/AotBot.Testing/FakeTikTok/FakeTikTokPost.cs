@@ -26,6 +26,9 @@ public static class FakeTikTokStatus
     public const int UnderReview = 10216;
     public const int Private = 10222;
 
+    /// <summary>Region-locked (gallery-dl reads it so).</summary>
+    public const int RegionLocked = 10231;
+
     /// <summary>
     /// TikTok documents no code of its own for region blocks; the fake answers this code with a message naming the
     /// region (<see cref="RegionMessage"/>), which is what the source reads.
@@ -57,6 +60,15 @@ public sealed record FakeTikTokPost(string Id)
     public int Width { get; init; } = 576;
     public int Height { get; init; } = 1024;
     public FakeVideoCodecs Codecs { get; init; } = FakeVideoCodecs.Both;
+
+    /// <summary>
+    /// Video-only 1080p <c>"Format": "dash"</c> gears (H.264, under <c>/media-video-hvc1/</c>, sound in
+    /// <c>bitrateAudioInfo</c>) before the mp4 gears, as 2026 pages have them; the CDN serves them as <see cref="FakeMedia.SilentMp4"/>.
+    /// </summary>
+    public bool DashGears { get; init; }
+
+    /// <summary>With <see cref="DashGears"/>: no progressive rendition at all (no playAddr, downloadAddr or mp4 gear).</summary>
+    public bool OnlyDashGears { get; init; }
     public byte[] CoverBytes { get; init; } = FakeMedia.Jpeg();
 
     /// <summary>The photos of a photo post, in order (HEIC, JPEG or anything: served as given); null for a video.</summary>

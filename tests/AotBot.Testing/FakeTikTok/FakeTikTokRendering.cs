@@ -83,8 +83,46 @@ public static class FakeTikTokRendering
         <script src="https://sf16-website-login.neutral.ttwstatic.com/obj/tiktok_web_login_static/captcha.js"></script></body></html>
         """;
 
+    /// <summary>
+    /// The "Please wait…" proof-of-work page (~1.5 KB, no rehydration script): <c>cs</c> holds base64 (padding
+    /// stripped) of <c>{"v":{"a":prefix,"c":digest},...}</c>, <c>wci</c> the cookie name, <c>rci</c>/<c>rs</c> a second cookie.
+    /// </summary>
+    public static string ChallengePage(string prefix, string digest, string cookieName, string secondName, string secondValue)
+    {
+        var json = new JsonObject
+        {
+            ["v"] = new JsonObject { ["a"] = prefix, ["b"] = 1, ["c"] = digest },
+            ["s"] = "pow",
+            ["t"] = 1_790_000_000,
+            ["d"] = "",
+        }.ToJsonString();
+        var cs = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=');
+        return $$"""
+            <!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+            <title>Please wait...</title><style>body{font-family:sans-serif;text-align:center;margin-top:20%}.l{color:#888}</style></head>
+            <body><p class="l">Please wait...</p>
+            <p id="cs" class="{{cs}}"></p><p id="wci" class="{{cookieName}}"></p><p id="rci" class="{{secondName}}"></p><p id="rs" class="{{secondValue}}"></p>
+            <script>(function(){var e=document.getElementById("cs").className;/* sha256 search, set cookie, reload */setTimeout(function(){location.reload()},500)})();</script>
+            </body></html>
+            """;
+    }
+
+    /// <summary>The CDN front's block receipt ("Site Maintenance", an error code with a Unix time).</summary>
+    public static string MaintenancePage() =>
+        """
+        <!DOCTYPE html><html><head><title>Site Maintenance</title></head><body><h1>Site Maintenance</h1>
+        <p>Oops! Something went wrong, please try again later.</p><p>error code: 0.8c2a4f17.1790000000.3f9e2b1</p></body></html>
+        """;
+
+    /// <summary>The login page a logged-out visitor is sent to.</summary>
+    public static string LoginPage() =>
+        """
+        <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Log in | TikTok</title></head>
+        <body><div id="loginContainer">Log in to TikTok</div></body></html>
+        """;
+
     /// <summary>The fallback API's answer for the post: <c>{"status_code":0,"aweme_detail":{...}}</c> or an error.</summary>
-    public static string AwemeAnswer(FakeTikTokPost? post)
+    public static string AwemeAnswer(FakeTikTokPost? post, FakeFallbackShape shape = FakeFallbackShape.Detail)
     {
         JsonObject answer;
         if (post is null || post.StatusCode is FakeTikTokStatus.Deleted or FakeTikTokStatus.UnderReview)
@@ -99,7 +137,9 @@ public static class FakeTikTokRendering
         {
             var detail = AwemeDetail(post);
             post.EditAwemeDetail?.Invoke(detail);
-            answer = new JsonObject { ["status_code"] = 0, ["status_msg"] = "", ["aweme_detail"] = detail, ["log_pb"] = new JsonObject { ["impr_id"] = "fake" } };
+            answer = shape == FakeFallbackShape.Details
+                ? new JsonObject { ["status_code"] = 0, ["status_msg"] = "", ["aweme_details"] = new JsonArray(detail), ["log_pb"] = new JsonObject { ["impr_id"] = "fake" } }
+                : new JsonObject { ["status_code"] = 0, ["status_msg"] = "", ["aweme_detail"] = detail, ["log_pb"] = new JsonObject { ["impr_id"] = "fake" } };
         }
         return answer.ToJsonString(s_json);
     }
@@ -163,8 +203,16 @@ public static class FakeTikTokRendering
         {
             var (playCodec, codecType) = post.Codecs == FakeVideoCodecs.H264Only ? ("h264", "h264") : ("h265", "h265_hvc1");
             var bitrates = new JsonArray();
-            if (post.Codecs != FakeVideoCodecs.H265Only) bitrates.Add(Bitrate(post, "h264", "h264", "normal_540_0"));
-            if (post.Codecs != FakeVideoCodecs.H264Only) bitrates.Add(Bitrate(post, "h265", "bytevc1_540p_hvc1", "adapt_lowest_720_1"));
+            if (post.DashGears)
+            {
+                bitrates.Add(DashGear(post, "adapt_lowest_1080_1", 1080, 1920));
+                bitrates.Add(DashGear(post, "adapt_540_1", 576, 1024));
+            }
+            if (!post.OnlyDashGears)
+            {
+                if (post.Codecs != FakeVideoCodecs.H265Only) bitrates.Add(Bitrate(post, "h264", "h264", "normal_540_0", post.DashGears));
+                if (post.Codecs != FakeVideoCodecs.H264Only) bitrates.Add(Bitrate(post, "h265", "bytevc1_540p_hvc1", "adapt_lowest_720_1", post.DashGears));
+            }
             item["video"] = new JsonObject
             {
                 ["id"] = post.Id,
@@ -181,6 +229,28 @@ public static class FakeTikTokRendering
                 ["downloadAddr"] = VideoUrl(post, playCodec) + "&watermark=1",
                 ["bitrateInfo"] = bitrates,
             };
+            if (post.OnlyDashGears)
+            {
+                var video = (JsonObject)item["video"]!;
+                video.Remove("playAddr");
+                video.Remove("downloadAddr");
+            }
+            if (post.DashGears)
+            {
+                // The sound of the dash gears: an entry whose UrlList is an object, named by VideoExtra's audio_file_id.
+                item["video"]!["bitrateAudioInfo"] = new JsonArray(new JsonObject
+                {
+                    ["Bitrate"] = 64_000,
+                    ["CodecType"] = "aac",
+                    ["FileId"] = $"audio{post.Id}",
+                    ["UrlList"] = new JsonObject
+                    {
+                        ["MainUrl"] = $"https://{VideoCdnHost}/video/tos/{post.Id}/media-audio-und-mp4a/audio.mp4",
+                        ["BackupUrl"] = $"https://{VideoCdnHost}/video/tos/{post.Id}/media-audio-und-mp4a/audio.mp4?backup=1",
+                    },
+                });
+                item["video"]!["VideoExtra"] = $$"""{"audio_file_id":"audio{{post.Id}}"}""";
+            }
         }
 
         if (post.Music is { } music)
@@ -199,6 +269,29 @@ public static class FakeTikTokRendering
             };
         }
         return item;
+    }
+
+    private static JsonObject DashGear(FakeTikTokPost post, string gear, int width, int height) => new()
+    {
+        ["Bitrate"] = 2_500_000,
+        ["QualityType"] = 2,
+        ["GearName"] = gear,
+        ["CodecType"] = "h264",
+        ["Format"] = "dash",
+        ["PlayAddr"] = new JsonObject
+        {
+            ["UrlList"] = new JsonArray($"https://{VideoCdnHost}/video/tos/{post.Id}/media-video-hvc1/{gear}.mp4?expire=1900000000&signature=dash"),
+            ["Width"] = width,
+            ["Height"] = height,
+            ["DataSize"] = FakeMedia.SilentMp4().Length,
+        },
+    };
+
+    private static JsonObject Bitrate(FakeTikTokPost post, string codec, string codecType, string gear, bool withFormat = false)
+    {
+        var entry = Bitrate(post, codec, codecType, gear);
+        if (withFormat) entry["Format"] = "mp4";
+        return entry;
     }
 
     private static JsonObject Bitrate(FakeTikTokPost post, string codec, string codecType, string gear) => new()

@@ -16,6 +16,27 @@ public enum FakeTikTokBlock
     RedirectHome,
     /// <summary>403.</summary>
     Forbidden,
+    /// <summary>302 to <c>/login?redirect_url=&lt;the post URL&gt;</c>.</summary>
+    LoginRedirect,
+}
+
+/// <summary>Whether the fake serves TikTok's proof-of-work page ("Please wait…") before post pages.</summary>
+public enum FakeChallengeMode
+{
+    Off,
+    /// <summary>Until the request carries a correct answer cookie (the fake checks the SHA-256).</summary>
+    UntilSolved,
+    /// <summary>Always, even to a correct answer: a challenge that stays.</summary>
+    Stays,
+}
+
+/// <summary>Which shape the fake fallback API answers in.</summary>
+public enum FakeFallbackShape
+{
+    /// <summary><c>{"aweme_detail": {...}}</c></summary>
+    Detail,
+    /// <summary><c>{"aweme_details": [{...}]}</c> (TikTok's multi/aweme/detail).</summary>
+    Details,
 }
 
 /// <summary>How the fake fallback API (<c>aweme_detail</c> shape) behaves.</summary>
@@ -39,6 +60,11 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     public const string FallbackApiHost = "tiktok-fallback-api.test";
     public const string FallbackApiUrl = $"https://{FallbackApiHost}/aweme/v1/detail";
     public const string ChainTokenCookie = "tt_chain_token";
+    public const string ChallengeCookie = "_wafchallengeid";
+    public const string ChallengeSecondCookie = "waforiginalreid";
+
+    /// <summary>The "Site Maintenance" receipt of TikTok's CDN front (served to blocked User-Agents).</summary>
+    public const string MaintenanceMarker = "Site Maintenance";
 
     /// <summary>Every host the fake plays; each needs a host override.</summary>
     public static IReadOnlyList<string> Hosts { get; } =
@@ -59,6 +85,10 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     private readonly Lock _gateLock = new();
     private TaskCompletionSource _mediaGate = OpenGate();
     private int _pageRequests, _cdnRequests, _fallbackRequests, _shortLinkRequests, _refusedCdnRequests;
+    private int _challengePages, _challengesPassed, _wrongAnswers;
+    private readonly ConcurrentDictionary<string, string> _puzzles = new();
+    private readonly ConcurrentQueue<IReadOnlyDictionary<string, string>> _pageHeaders = new();
+    private volatile string[] _blockedAgents = [];
 
     private FakeTikTokServer()
     {
@@ -81,6 +111,33 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     public bool RequireReferer { get; set; } = true;
 
     public int PageRequests => Volatile.Read(ref _pageRequests);
+
+    public FakeChallengeMode Challenge { get; set; }
+
+    /// <summary>The answer i (0..1,000,000) every puzzle the fake issues wants.</summary>
+    public int ChallengeAnswer { get; set; } = 4242;
+
+    /// <summary>Proof-of-work pages served.</summary>
+    public int ChallengePages => Volatile.Read(ref _challengePages);
+
+    /// <summary>Post page requests that carried a correct answer.</summary>
+    public int ChallengesPassed => Volatile.Read(ref _challengesPassed);
+
+    /// <summary>Post page requests that carried an answer cookie that does not verify.</summary>
+    public int WrongAnswers => Volatile.Read(ref _wrongAnswers);
+
+    public FakeFallbackShape FallbackShape { get; set; } = FakeFallbackShape.Detail;
+
+    /// <summary>The method of each fallback API call (GET, POST), in order.</summary>
+    public IReadOnlyList<string> FallbackMethods => [.. _fallbackMethods];
+
+    private readonly ConcurrentQueue<string> _fallbackMethods = new();
+
+    /// <summary>The headers of each post page request, in order (names lower-case).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> PageRequestHeaders => [.. _pageHeaders];
+
+    /// <summary>Post page requests whose User-Agent contains one of <paramref name="fragments"/> get the "Site Maintenance" receipt.</summary>
+    public void BlockUserAgents(params string[] fragments) => _blockedAgents = fragments;
 
     /// <summary>Requests to the media hosts (video, image, music, covers), refused ones included.</summary>
     public int CdnRequests => Volatile.Read(ref _cdnRequests);
@@ -142,12 +199,16 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     /// Registers a short link (<c>https://vm.tiktok.com/ZMabc/</c>, <c>https://vt.tiktok.com/ZSabc/</c> or
     /// <c>https://www.tiktok.com/t/ZTabc/</c>) that redirects to <paramref name="target"/>.
     /// </summary>
-    public Uri AddShortLink(string shortLink, Uri target)
+    /// <param name="viaLogin">Redirect to <c>/login?redirect_url=&lt;target&gt;</c> instead, as TikTok does to some visitors.</param>
+    public Uri AddShortLink(string shortLink, Uri target, bool viaLogin = false)
     {
         var link = new Uri(shortLink);
-        _shortLinks[ShortCode(link.AbsolutePath) ?? throw new ArgumentException("Not a short link path.", nameof(shortLink))] = target.AbsoluteUri;
+        _shortLinks[ShortCode(link.AbsolutePath) ?? throw new ArgumentException("Not a short link path.", nameof(shortLink))] =
+            viaLogin ? LoginUrl(target) : target.AbsoluteUri;
         return link;
     }
+
+    private static string LoginUrl(Uri target) => $"https://www.tiktok.com/login?redirect_url={Uri.EscapeDataString(target.AbsoluteUri)}&lang=en&enter_method=mandatory";
 
     /// <summary>Answers the next <paramref name="count"/> post-page requests with <paramref name="block"/> instead of the page.</summary>
     public void BlockPages(FakeTikTokBlock block, int count = int.MaxValue)
@@ -183,6 +244,9 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
         _requests.Clear();
         _log.Clear();
         _pageRequests = _cdnRequests = _fallbackRequests = _shortLinkRequests = _refusedCdnRequests = 0;
+        _challengePages = _challengesPassed = _wrongAnswers = 0;
+        _pageHeaders.Clear();
+        _fallbackMethods.Clear();
     }
 
     public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
@@ -194,6 +258,10 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     // /ZMabc123/ (vm/vt.tiktok.com) , /t/ZTabc123/ (www.tiktok.com)
     [GeneratedRegex(@"^/(?:t/)?([A-Za-z0-9_-]{5,20})/?$")]
     private static partial Regex ShortLinkPath();
+
+    // /video/tos/<id>/media-video-hvc1/adapt_lowest_1080_1.mp4 (video-only dash gears)
+    [GeneratedRegex(@"^/video/tos/([0-9]+)/media-video-hvc1/[A-Za-z0-9_]+\.mp4$")]
+    private static partial Regex DashPath();
 
     // /video/tos/<id>/h264.mp4 , /aweme/v1/play/<id>/h265.mp4
     [GeneratedRegex(@"^/(video/tos|aweme/v1/play)/([0-9]+)/(h264|h265)\.mp4$")]
@@ -225,7 +293,9 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
 
     private Task RouteAsync(HttpContext context, string path)
     {
-        if (path == "/aweme/v1/detail") return FallbackApiAsync(context);
+        if (path is "/aweme/v1/detail" or "/aweme/v1/multi/aweme/detail/") return FallbackApiAsync(context);
+        if (path.StartsWith("/login", StringComparison.Ordinal)) return HtmlAsync(context, FakeTikTokRendering.LoginPage());
+        if (DashPath().Match(path) is { Success: true } dash) return DashVideoAsync(context, dash.Groups[1].Value);
         if (PagePath().Match(path) is { Success: true } page) return PostPageAsync(context, page.Groups[1].Value);
         if (VideoPath().Match(path) is { Success: true } video) return VideoAsync(context, video.Groups[2].Value, appApi: video.Groups[1].Value == "aweme/v1/play");
         if (ImagePath().Match(path) is { Success: true } image) return ImageAsync(context, image.Groups[1].Value, int.Parse(image.Groups[2].Value), image.Groups[3].Value);
@@ -240,10 +310,22 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
     private Task PostPageAsync(HttpContext context, string id)
     {
         Interlocked.Increment(ref _pageRequests);
+        _pageHeaders.Enqueue(context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()));
+        var agent = context.Request.Headers.UserAgent.ToString();
+        if (_blockedAgents.Any(fragment => agent.Contains(fragment, StringComparison.Ordinal)))
+            return HtmlAsync(context, FakeTikTokRendering.MaintenancePage());
+        if (Challenge != FakeChallengeMode.Off)
+        {
+            var passed = VerifyAnswer(context.Request);
+            if (passed) Interlocked.Increment(ref _challengesPassed);
+            if (!passed || Challenge == FakeChallengeMode.Stays) return ChallengePageAsync(context);
+        }
         if (Interlocked.Decrement(ref _blockedPagesLeft) >= 0)
         {
             switch (Block)
             {
+                case FakeTikTokBlock.LoginRedirect:
+                    return RedirectAsync(context, LoginUrl(new Uri($"https://www.tiktok.com/@_/video/{id}")));
                 case FakeTikTokBlock.Captcha:
                     return HtmlAsync(context, FakeTikTokRendering.CaptchaPage());
                 case FakeTikTokBlock.EmptyBody:
@@ -269,6 +351,54 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
         return HtmlAsync(context, FakeTikTokRendering.Page(post));
     }
 
+    /// <summary>A fresh puzzle: random prefix, the digest of prefix ‖ <see cref="ChallengeAnswer"/>, remembered for checking.</summary>
+    private Task ChallengePageAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _challengePages);
+        var prefix = RandomNumberGenerator.GetBytes(16);
+        var digest = SHA256.HashData([.. prefix, .. System.Text.Encoding.ASCII.GetBytes(ChallengeAnswer.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        var (a, c) = (Convert.ToBase64String(prefix), Convert.ToBase64String(digest));
+        _puzzles[a] = c;
+        var second = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+        _puzzles["rs:" + second] = "";
+        return HtmlAsync(context, FakeTikTokRendering.ChallengePage(a, c, ChallengeCookie, ChallengeSecondCookie, second));
+    }
+
+    /// <summary>Whether the request's <c>_wafchallengeid</c> answers an issued puzzle (SHA-256 checked) and carries its second cookie.</summary>
+    private bool VerifyAnswer(HttpRequest request)
+    {
+        if (request.Cookies[ChallengeCookie] is not { } cookie) return false;
+        try
+        {
+            var json = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(cookie)).RootElement;
+            var a = json.GetProperty("v").GetProperty("a").GetString()!;
+            var c = json.GetProperty("v").GetProperty("c").GetString()!;
+            var answer = Convert.FromBase64String(json.GetProperty("d").GetString()!);
+            var correct = _puzzles.TryGetValue(a, out var issued) && issued == c
+                && SHA256.HashData([.. Convert.FromBase64String(a), .. answer]).AsSpan().SequenceEqual(Convert.FromBase64String(c))
+                && request.Cookies[ChallengeSecondCookie] is { } second && _puzzles.ContainsKey("rs:" + second);
+            if (!correct) Interlocked.Increment(ref _wrongAnswers);
+            return correct;
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            Interlocked.Increment(ref _wrongAnswers);
+            return false;
+        }
+    }
+
+    private Task DashVideoAsync(HttpContext context, string id)
+    {
+        Interlocked.Increment(ref _cdnRequests);
+        if (!HasPageCredentials(context.Request))
+        {
+            Interlocked.Increment(ref _refusedCdnRequests);
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        }
+        return _posts.ContainsKey(id) ? BytesAsync(context, "video/mp4", FakeMedia.SilentMp4()) : NotFoundAsync(context);
+    }
+
     private Task ShortLinkAsync(HttpContext context, string code)
     {
         Interlocked.Increment(ref _shortLinkRequests);
@@ -282,28 +412,34 @@ public sealed partial class FakeTikTokServer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private Task FallbackApiAsync(HttpContext context)
+    private async Task FallbackApiAsync(HttpContext context)
     {
         Interlocked.Increment(ref _fallbackRequests);
+        _fallbackMethods.Enqueue(context.Request.Method);
         if (FallbackKey is not null && context.Request.Headers[FallbackKeyHeader] != FallbackKey)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return context.Response.WriteAsync("""{"message":"Invalid API key"}""");
+            await context.Response.WriteAsync("""{"message":"Invalid API key"}""");
+            return;
         }
         switch (FallbackMode)
         {
             case FakeFallbackMode.Captcha:
-                return HtmlAsync(context, FakeTikTokRendering.CaptchaPage());
+                await HtmlAsync(context, FakeTikTokRendering.CaptchaPage());
+                return;
             case FakeFallbackMode.Forbidden:
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return Task.CompletedTask;
+                return;
             case FakeFallbackMode.ServerError:
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-                return Task.CompletedTask;
+                return;
         }
+        // GET ?aweme_id=<id>, or TikTok's app endpoint: POST with the form aweme_ids=[<id>].
         var id = context.Request.Query["aweme_id"].ToString();
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
+            id = (await context.Request.ReadFormAsync())["aweme_ids"].ToString().Trim('[', ']', ' ');
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(FakeTikTokRendering.AwemeAnswer(_posts.GetValueOrDefault(id)));
+        await context.Response.WriteAsync(FakeTikTokRendering.AwemeAnswer(_posts.GetValueOrDefault(id), FallbackShape));
     }
 
     private Task VideoAsync(HttpContext context, string id, bool appApi)

@@ -30,7 +30,7 @@ public sealed class ReadinessWiringSpecs
             await host.StopAsync();
 
             // Assert
-            Assert.Contains("storage: sqlite\n", report);
+            Assert.Matches(@"storage: sqlite, 0 updates queued, 0 parked, [01] instances live\n", report);
         }
         finally
         {
@@ -43,7 +43,9 @@ public sealed class ReadinessWiringSpecs
     {
         // Arrange
         await using var database = new PostgresDatabase("Host=127.0.0.1;Port=1;Username=aotbot;Database=aotbot;Timeout=3");
-        var check = new StorageReadinessCheck(database);
+        var store = new SqlBotStore(database, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqlBotStore>.Instance);
+        var check = new StorageReadinessCheck(database,
+            new SqlUpdateQueue(store, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqlUpdateQueue>.Instance));
 
         // Act
         var result = await check.CheckAsync(CancellationToken.None);

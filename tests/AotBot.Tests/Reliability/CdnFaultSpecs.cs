@@ -57,7 +57,7 @@ public sealed class CdnFaultSpecs : FakeSitesSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var video = (await bot.Api.WaitForCallsAsync("sendVideo", 1))[0];
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
 
         // Assert
         Assert.True(Pattern(VideoLength).AsSpan().SequenceEqual(video.File("video")!.Bytes), $"{fault}: the video sent is not the whole file");
@@ -77,7 +77,7 @@ public sealed class CdnFaultSpecs : FakeSitesSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var error = await bot.Api.WaitForCallAsync("sendMessage", c => c.ChatId == User);
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
 
         // Assert
         Assert.True(Text(bot, "error_network") == error["text"], $"{fault}: the user read {error["text"]}");
@@ -102,7 +102,7 @@ public sealed class CdnFaultSpecs : FakeSitesSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         await bot.Api.WaitForCallAsync("sendMessage", c => c["text"]!.Contains(post.Id));
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
 
         // Assert
         Assert.Equal([first, third], bot.Api.UploadedPhotos().Select(p => p.Bytes));

@@ -40,7 +40,7 @@ public sealed class PrivateAddressSpecs : FakeSitesSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var reply = await bot.Api.WaitForCallAsync("sendMessage", c => c.ChatId == User);
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
         var expected = Text(bot, "error_network");
         var logs = await bot.StopAsync();
 
@@ -66,7 +66,7 @@ public sealed class PrivateAddressSpecs : FakeSitesSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var reply = await bot.Api.WaitForCallAsync("sendMessage", c => c.ChatId == User);
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
 
         // Assert
         Assert.Equal(Text(bot, "error_network"), reply["text"]);
@@ -91,12 +91,14 @@ public sealed class PrivateAddressSpecs : FakeSitesSpecs
         var video = (await bot.Api.WaitForCallsAsync("sendVideo", 1))[0];
         var id = bot.Api.Enqueue(bot.Updates.Callback(User, User, $"music_{post.Id}", messageId: 1));
         var answer = (await bot.Api.WaitForCallsAsync("answerCallbackQuery", 1))[0];
-        await bot.Api.WaitForConfirmationAsync(id);
+        var failure = await bot.Api.WaitForCallAsync("sendMessage", m => m.Sequence > answer.Sequence);
+        await bot.WaitForHandledAsync(id);
 
         // Assert
         Assert.Equal(post.VideoBytes, video.File("video")!.Bytes);
         Assert.Null(video.File("thumbnail"));
-        Assert.Equal(Text(bot, "error_network"), answer["text"]);
+        Assert.Null(answer["text"]);
+        Assert.Equal(Text(bot, "error_network"), failure["text"]);
         Assert.Empty(bot.Api.CallsTo("sendAudio"));
         Assert.Empty(Site.Requests);
     }
@@ -112,7 +114,7 @@ public sealed class PrivateAddressSpecs : FakeSitesSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var reply = await bot.Api.WaitForCallAsync("sendMessage", c => c.ChatId == User);
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
 
         // Assert
         Assert.Equal(Text(bot, "error_network"), reply["text"]);

@@ -66,7 +66,7 @@ public sealed class ShutdownSpecs : IAsyncLifetime
 
         // the restart: the late update is answered, the finished one is not sent again
         await using var restarted = await StartBotAsync("00:00:10");
-        await _api.WaitForConfirmationAsync(late);
+        await restarted.WaitForHandledAsync(late);
 
         // Assert
         Assert.True(stoppedIn < TimeSpan.FromSeconds(10), $"stopped in {stoppedIn}");
@@ -97,7 +97,7 @@ public sealed class ShutdownSpecs : IAsyncLifetime
         _tikTok.ReleaseMedia();
         await using var restarted = await StartBotAsync("00:00:10");
         await _api.WaitForCallsAsync("sendVideo", 1);
-        await _api.WaitForConfirmationAsync(id);
+        await restarted.WaitForHandledAsync(id);
 
         // Assert
         Assert.True(stoppedIn < TimeSpan.FromSeconds(5), $"stopped in {stoppedIn}");

@@ -40,7 +40,7 @@ public abstract class StorageOutageSpecs : IAsyncLifetime
         await using var _ = bot;
         var texts = bot.Host.Services.GetRequiredService<Localizer>();
         var before = bot.Api.Enqueue(bot.Updates.Text(User, User, "/mode"));
-        await bot.Api.WaitForConfirmationAsync(before);
+        await bot.WaitForHandledAsync(before);
 
         // Act: the database goes away; a command, a link and a setting arrive
         await TakeDatabaseAwayAsync();

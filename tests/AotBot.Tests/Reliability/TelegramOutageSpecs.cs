@@ -45,7 +45,8 @@ public sealed class TelegramOutageSpecs
 
         // Assert
         var polls = callsDuring.Count(c => c.Method == "getUpdates");
-        Assert.True(polls is >= 1 and <= 10, $"{polls} getUpdates calls in a minute of {outage}: {string.Join(" | ", callsDuring)}");
+        // None is fine too: the long poll taken before the outage (its update stored, the offset past it) may still be waiting.
+        Assert.True(polls <= 10, $"{polls} getUpdates calls in a minute of {outage}: {string.Join(" | ", callsDuring)}");
         Assert.True(callsDuring.Count <= 20, $"{callsDuring.Count} calls in a minute of {outage}");
         Assert.Single(Answers(bot, User));
         Assert.Single(Answers(bot, User + 1));

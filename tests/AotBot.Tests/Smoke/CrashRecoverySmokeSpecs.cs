@@ -105,7 +105,7 @@ public sealed class CrashRecoverySmokeSpecs : IAsyncLifetime
         var sentBeforeRestart = _api.Sent.Select(c => (c.Method, c.ChatId)).ToList();
         await first.DisposeAsync();
         await using var second = await StartBotAsync();
-        await _api.WaitForConfirmationAsync(late, TimeSpan.FromSeconds(30));
+        await _api.WaitForCallAsync("sendMessage", c => c.ChatId == User + 1, TimeSpan.FromSeconds(30));
 
         // Assert
         Assert.Equal(0, code);

@@ -1,4 +1,7 @@
+using AotBot.Tests.Deploy;
 using AotBot.Tests.Imaging;
+using AotBot.Tests.Storage;
+using Npgsql;
 
 namespace AotBot.Tests.Smoke;
 
@@ -34,9 +37,19 @@ public sealed class DistrolessRootfsSpecs : IDisposable
 
     private string[] Inside => ["-m", "--propagation", "private", "sh", "-c", ReadOnlyRoot, _root, "/app/aotbot"];
 
-    /// <summary>What Dockerfile.distroless sets: temp files (large downloads) go to the volume, not the read-only /tmp.</summary>
+    /// <summary>The ENV lines of Dockerfile.distroless's final stage, read from the Dockerfile: what docker run gives the bot.</summary>
+    private static Dictionary<string, string> ImageEnvironment { get; } =
+        Dockerfile.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "Dockerfile.distroless")))[^1].Environment();
+
+    /// <summary>
+    /// What Dockerfile.distroless sets for temp files (large downloads go to the volume, not the read-only /tmp). The
+    /// image's Http:Listen is left out here: these runs share the host's network, where port 8080 may be taken.
+    /// </summary>
     private static Dictionary<string, string?> InsideEnvironment(string token) =>
-        new() { ["HOME"] = "/home/nonroot", ["TMPDIR"] = "/data", ["BOT_TOKEN"] = token };
+        new() { ["HOME"] = "/home/nonroot", ["TMPDIR"] = ImageEnvironment["TMPDIR"], ["BOT_TOKEN"] = token };
+
+    /// <summary>As <see cref="Inside"/>, in a network namespace of its own too (only its loopback, up): the image's port is free there.</summary>
+    private string[] InsideOwnNetwork => ["-m", "-n", "--propagation", "private", "sh", "-c", "ip link set lo up\n" + ReadOnlyRoot, _root, "/app/aotbot"];
 
     private Task<PublishedBinary.Result> RunInsideAsync(params string[] args) =>
         PublishedBinary.RunAsync([.. Inside, .. args], InsideEnvironment(ValidToken), fileName: "unshare");
@@ -146,6 +159,75 @@ public sealed class DistrolessRootfsSpecs : IDisposable
         Assert.True(File.Exists(Path.Combine(_root, "data", "flat.jpg")));
     }
 
+    [RootAndPublishedBinaryFact]
+    public async Task The_images_HEALTHCHECK_asks_the_running_bots_healthz_with_the_images_own_environment()
+    {
+        // Arrange: every ENV of the image (Http:Listen on port 8080 among them); Telegram is unreachable in this
+        // network namespace, which /healthz does not ask about.
+        await AssembleAsync();
+        var environment = InsideEnvironment(ValidToken);
+        foreach (var (key, value) in ImageEnvironment) environment[key] = value;
+        environment["AOTBOT_Telegram__ApiBaseUrl"] = "http://127.0.0.1:9";
+        var port = ListenPort(environment);
+        string[] healthcheck = ["chroot", "--userspec=65532:65532", _root, "/app/aotbot", "healthcheck"];
+
+        // Act: the HEALTHCHECK with no bot running, then (as docker exec runs it) in the running bot's namespaces.
+        var nobody = await PublishedBinary.RunAsync([.. InsideOwnNetwork, "healthcheck"], environment, fileName: "unshare");
+        await using var bot = RunningBinary.Start([], environment, fileName: "unshare", prefixArgs: InsideOwnNetwork);
+        await bot.WaitForLineAsync(l => l.Contains($"Listening on http://0.0.0.0:{port}"));
+        var running = await PublishedBinary.RunAsync(["-t", bot.Id.ToString(), "-m", "-n", .. healthcheck], environment, fileName: "nsenter");
+        var exit = await bot.TerminateAsync();
+
+        // Assert
+        Assert.Equal(1, nobody.ExitCode);
+        Assert.Contains($"http://127.0.0.1:{port}/healthz: unreachable", nobody.Stderr);
+        Assert.True(running.ExitCode == 0, running.Stdout + running.Stderr + bot.Output);
+        Assert.Equal($"http://127.0.0.1:{port}/healthz: 200", running.Stdout.Trim());
+        Assert.Equal(0, exit);
+    }
+
+    private static int ListenPort(Dictionary<string, string?> environment) =>
+        AotBot.Hosting.ListenAddress.Parse(environment["AOTBOT_Http__Listen"])!.Port;
+
+    [RootAndPublishedBinaryFact(RequiresEnvironment = "AOTBOT_TEST_POSTGRES")]
+    public async Task The_bot_keeps_its_state_in_PostgreSQL_from_inside_the_rootfs_without_a_GSS_library_and_nothing_on_stderr()
+    {
+        // Arrange: distroless has no Kerberos library; Npgsql 10 would try GSS encryption first and fail to load it.
+        await AssembleAsync();
+        Assert.Empty(Directory.GetFiles(_root, "libgssapi*", SearchOption.AllDirectories));
+        var schema = "rootfs_" + Guid.NewGuid().ToString("N");
+        await PostgresServer.AdminAsync($"CREATE SCHEMA {schema}");
+        var connectionString = new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { SearchPath = schema }.ConnectionString;
+        try
+        {
+            await using var api = await AotBot.Testing.FakeBotApi.FakeBotApi.StartAsync();
+            var environment = InsideEnvironment(api.Token);
+            environment["AOTBOT_Telegram__ApiBaseUrl"] = api.BaseUrl.ToString();
+            environment["AOTBOT_Storage__Provider"] = "postgres";
+            environment["AOTBOT_Storage__ConnectionString"] = connectionString;
+            await using var bot = RunningBinary.Start([], environment, fileName: "unshare", prefixArgs: Inside);
+            await api.WaitForCallsAsync("getUpdates", 1, TimeSpan.FromSeconds(30));
+
+            // Act: /start registers the user in the database, then the bot answers.
+            api.Enqueue(api.Updates.Text(4242, 4242, "/start"));
+            await api.WaitForCallsAsync("sendMessage", 1, TimeSpan.FromSeconds(30));
+            var exit = await bot.TerminateAsync();
+
+            // Assert: what the bot wrote from inside is in the database outside; stderr stayed empty.
+            Assert.True(exit == 0, bot.Output);
+            Assert.Empty(bot.ErrorLines);
+            Assert.DoesNotContain(bot.Lines, l => l.Contains("Cannot load library") || l.Contains("GSS", StringComparison.OrdinalIgnoreCase));
+            await using var db = new NpgsqlConnection(connectionString);
+            await db.OpenAsync();
+            await using var users = new NpgsqlCommand("SELECT count(*) FROM users WHERE id = 4242", db);
+            Assert.Equal(1L, await users.ExecuteScalarAsync());
+        }
+        finally
+        {
+            await PostgresServer.AdminAsync($"DROP SCHEMA {schema} CASCADE");
+        }
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
@@ -180,5 +262,16 @@ public sealed class RootAndPublishedBinaryFactAttribute : FactAttribute
         if (PublishedBinary.Directory is null) Skip = "No published binary: run through ./build.sh test";
         else if (Environment.UserName != "root") Skip = "Needs root for chroot, mknod and mount";
         else if (!CanUnshareMounts.Value) Skip = "Needs a mount namespace (unshare -m) for the read-only root";
+    }
+
+    /// <summary>An environment variable the test needs too (AOTBOT_TEST_POSTGRES: set by build.sh test).</summary>
+    public string? RequiresEnvironment
+    {
+        get;
+        set
+        {
+            field = value;
+            if (Skip is null && value is not null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(value))) Skip = $"{value} is not set";
+        }
     }
 }

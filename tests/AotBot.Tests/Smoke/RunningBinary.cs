@@ -8,12 +8,19 @@ public sealed class RunningBinary : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _errorLines = new();
     private readonly SemaphoreSlim _newLine = new(0);
 
     private RunningBinary(Process process) => _process = process;
 
     public IReadOnlyCollection<string> Lines => _lines;
     public string Output => string.Join('\n', _lines);
+
+    /// <summary>The lines that came on stderr alone (they are in <see cref="Lines"/> too).</summary>
+    public IReadOnlyCollection<string> ErrorLines => _errorLines;
+
+    /// <summary>The process id (the bot itself when the prefix commands exec into it).</summary>
+    public int Id => _process.Id;
 
     public static RunningBinary Start(IEnumerable<string> args, IDictionary<string, string?> environment, string? fileName = null,
         IEnumerable<string>? prefixArgs = null)
@@ -32,7 +39,11 @@ public sealed class RunningBinary : IAsyncDisposable
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var running = new RunningBinary(new Process { StartInfo = start });
         running._process.OutputDataReceived += (_, e) => running.Add(e.Data);
-        running._process.ErrorDataReceived += (_, e) => running.Add(e.Data);
+        running._process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) running._errorLines.Enqueue(e.Data);
+            running.Add(e.Data);
+        };
         running._process.Start();
         running._process.BeginOutputReadLine();
         running._process.BeginErrorReadLine();

@@ -11,6 +11,8 @@ public sealed class SourcesOptionsSpecs
         "TikTok:ApiFallbackUrl must be an absolute http(s) URL: set AOTBOT_TikTok__ApiFallbackUrl")]
     [InlineData("--TikTok:ApiFallbackKeyHeader=x api key",
         "TikTok:ApiFallbackKeyHeader must be a header name (letters, digits, dashes): set AOTBOT_TikTok__ApiFallbackKeyHeader")]
+    [InlineData("--Instagram:GraphqlDocId=doc-27130156389949648", "Instagram:GraphqlDocId must be digits: set AOTBOT_Instagram__GraphqlDocId")]
+    [InlineData("--Instagram:AppId=", "Instagram:AppId must be digits: set AOTBOT_Instagram__AppId")]
     [InlineData("--Instagram:ApiBaseUrl=instagram-downloader.example",
         "Instagram:ApiBaseUrl must be an absolute http(s) URL: set AOTBOT_Instagram__ApiBaseUrl")]
     public async Task I_get_one_clear_line_for_a_bad_source_setting(string setting, string expected)

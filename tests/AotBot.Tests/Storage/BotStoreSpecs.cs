@@ -10,7 +10,7 @@ namespace AotBot.Tests.Storage;
 /// The one storage suite: each provider's class says how to reach a fresh database, how to take it away and how to
 /// bring it back; every spec here runs against both.
 /// </summary>
-public abstract class BotStoreSpecs : IAsyncLifetime
+public abstract partial class BotStoreSpecs : IAsyncLifetime
 {
     private static readonly DateTimeOffset Noon = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private readonly List<SqlDatabase> _open = [];
@@ -54,6 +54,13 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         await store.Database.DisposeAsync();
         return NewStore();
     }
+
+    private protected SqlUpdateQueue QueueOf(SqlBotStore store) => new(store, Time, Logs.For<SqlUpdateQueue>());
+
+    /// <summary>Stores text updates (id, chat) as a receiver would, moving the offset past the last.</summary>
+    private protected static Task<Enqueued> EnqueueAsync(IUpdateQueue queue, params (long Id, long Chat)[] updates) =>
+        queue.EnqueueAsync([.. updates.Select(u => new QueuedUpdate(u.Id, u.Chat, $$"""{"update_id":{{u.Id}}}"""))],
+            updates.Max(u => u.Id) + 1, default);
 
     private protected ResilientBotStore Resilient(SqlBotStore store) => new(store, Time, Logs.For<ResilientBotStore>());
 
@@ -110,13 +117,36 @@ public abstract class BotStoreSpecs : IAsyncLifetime
     }
 
     [DatabaseFact]
+    public async Task I_can_claim_the_group_notice_of_a_chat_once_across_restarts_and_racing_instances()
+    {
+        // Arrange: a database of the previous schema (no notice table yet)
+        var database = OpenDatabase();
+        await using (database)
+        {
+            Assert.Equal((0, 3), await SchemaMigrator.MigrateAsync(database, Time, default, targetVersion: 3));
+        }
+        var store = NewStore();
+
+        // Act
+        var first = await store.ClaimGroupNoticeAsync(-100700, Time.GetUtcNow(), default);
+        var again = await (await RestartAsync(store)).ClaimGroupNoticeAsync(-100700, Time.GetUtcNow(), default);
+        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => NewStore().ClaimGroupNoticeAsync(-100701, Time.GetUtcNow(), default)));
+
+        // Assert
+        Assert.True(first);
+        Assert.False(again);
+        Assert.Equal(1, racing.Count(claimed => claimed));
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, await SchemaVersionsAsync());
+    }
+
+    [DatabaseFact]
     public async Task I_can_save_settings_cache_and_offset_and_read_them_back_after_a_restart()
     {
         // Arrange
         var store = NewStore();
         await store.SaveChatSettingsAsync(new ChatSettings(42, "ru", FileMode.Files), default);
         await store.SaveChatSettingsAsync(new ChatSettings(-100500, null, FileMode.Media), default);
-        await store.MarkUpdateHandledAsync(100, 101, default);
+        await EnqueueAsync(QueueOf(store), (100, 42));
         await store.SaveCachedMediaAsync(Slideshow("7300000000000000001"), default);
 
         // Act
@@ -128,52 +158,8 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         Assert.Equal(new ChatSettings(42, "en", FileMode.Media), await again.GetChatSettingsAsync(42, default));
         Assert.Equal(new ChatSettings(-100500, null, FileMode.Media), await again.GetChatSettingsAsync(-100500, default));
         Assert.Equal(101, await again.GetUpdateOffsetAsync(default));
-        Assert.True(await again.IsUpdateHandledAsync(100, default));
-        Assert.False(await again.IsUpdateHandledAsync(101, default));
+        Assert.Equal(1, (await QueueOf(again).CountsAsync(default)).Depth);
         AssertSameMedia(Slideshow("7300000000000000001"), await again.GetCachedMediaAsync("tiktok", "7300000000000000001", FileMode.Media, default));
-    }
-
-    [DatabaseFact]
-    public async Task I_can_only_move_the_update_offset_forward_and_mark_an_update_twice()
-    {
-        // Arrange
-        var store = NewStore();
-
-        // Act
-        await store.MarkUpdateHandledAsync(5, 6, default);
-        await store.MarkUpdateHandledAsync(3, 4, default);
-        await store.MarkUpdateHandledAsync(7, null, default);
-        await store.MarkUpdateHandledAsync(7, null, default);
-
-        // Assert
-        Assert.Equal(6, await store.GetUpdateOffsetAsync(default));
-        Assert.True(await store.IsUpdateHandledAsync(3, default));
-        Assert.True(await store.IsUpdateHandledAsync(7, default));
-        Assert.False(await store.IsUpdateHandledAsync(4, default));
-    }
-
-    [DatabaseFact]
-    public async Task I_can_see_handled_ids_and_stale_cache_entries_pruned_after_the_retention()
-    {
-        // Arrange
-        var store = NewStore();
-        await store.MarkUpdateHandledAsync(1, 2, default);
-        await store.SaveCachedMediaAsync(Slideshow("old", CachedMedia.CurrentVersion - 1), default);
-        await store.SaveCachedMediaAsync(Slideshow("current"), default);
-        Time.Advance(TimeSpan.FromHours(47));
-        await store.MarkUpdateHandledAsync(2, 3, default);
-
-        // Act
-        Time.Advance(TimeSpan.FromHours(2));
-        await store.MarkUpdateHandledAsync(3, 4, default);
-
-        // Assert
-        Assert.False(await store.IsUpdateHandledAsync(1, default));
-        Assert.True(await store.IsUpdateHandledAsync(2, default));
-        Assert.True(await store.IsUpdateHandledAsync(3, default));
-        Assert.Equal(4, await store.GetUpdateOffsetAsync(default));
-        var posts = await QueryAsync("SELECT post_id FROM media_cache");
-        Assert.Equal("current", Assert.Single(posts)[0]);
     }
 
     [DatabaseFact]
@@ -276,7 +262,7 @@ public abstract class BotStoreSpecs : IAsyncLifetime
                 var id = (s * 3 + t) * 100 + n;
                 await store.TouchUserAsync(new UserRecord(id, "en", null, Time.GetUtcNow()), default);
                 await store.RecordDownloadAsync(new DownloadRecord(id, id, "tiktok", $"p{id}", DownloadKind.Video, false, false, n % 3 == 0, Time.GetUtcNow()), default);
-                await store.MarkUpdateHandledAsync(id, id + 1, default);
+                await EnqueueAsync(QueueOf(store), (id, id));
                 await store.SaveChatSettingsAsync(new ChatSettings(-1, $"l{s}{t}", FileMode.Files), default);
             }
         }))));
@@ -287,8 +273,31 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         Assert.Equal(9 * PerTask, stats.DownloadsTotal[DownloadKind.Video]);
         Assert.Equal(9 * 5 / (double)(9 * PerTask), stats.CacheHitRatio, 6);
         Assert.Equal(800 + PerTask, await stores[1].GetUpdateOffsetAsync(default));
-        Assert.Equal(9 * PerTask, Convert.ToInt64((await QueryAsync("SELECT COUNT(*) FROM handled_updates"))[0][0]));
+        Assert.Equal(9 * PerTask, Convert.ToInt64((await QueryAsync("SELECT COUNT(*) FROM updates"))[0][0]));
         Assert.Equal(FileMode.Files, (await stores[2].GetChatSettingsAsync(-1, default)).FileMode);
+    }
+
+    [DatabaseFact]
+    public async Task I_can_migrate_a_group_to_its_supergroup_with_its_settings_and_find_the_mapping_after_a_restart()
+    {
+        // Arrange
+        var store = NewStore();
+        await store.SaveChatSettingsAsync(new ChatSettings(-501, "uk", FileMode.Files), default);
+        await store.SaveChatSettingsAsync(new ChatSettings(-1000502, "ru", FileMode.Media), default);
+        await store.SaveChatSettingsAsync(new ChatSettings(-502, "en", FileMode.Files), default);
+
+        // Act: one supergroup new to the bot, one that already has its own settings
+        await store.MigrateChatAsync(-501, -1000501, Time.GetUtcNow(), default);
+        await store.MigrateChatAsync(-502, -1000502, Time.GetUtcNow(), default);
+        await store.MigrateChatAsync(-502, -1000502, Time.GetUtcNow(), default);
+        var restarted = await RestartAsync(store);
+
+        // Assert
+        Assert.Equal(-1000501, await restarted.GetChatMigrationAsync(-501, default));
+        Assert.Equal(-1000502, await restarted.GetChatMigrationAsync(-502, default));
+        Assert.Null(await restarted.GetChatMigrationAsync(-1000501, default));
+        Assert.Equal(new ChatSettings(-1000501, "uk", FileMode.Files), await restarted.GetChatSettingsAsync(-1000501, default));
+        Assert.Equal(new ChatSettings(-1000502, "ru", FileMode.Media), await restarted.GetChatSettingsAsync(-1000502, default));
     }
 
     [DatabaseFact]
@@ -299,9 +308,9 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         await NewStore().EnsureSchemaAsync(default);
 
         // Assert
-        Assert.Equal(new long[] { 1, 2 }, await SchemaVersionsAsync());
-        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 0 to 2" }, Logs.WithId(6001));
-        Assert.Equal(new[] { $"Storage {Provider}: schema is at version 2" }, Logs.WithId(6002));
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, await SchemaVersionsAsync());
+        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 0 to 4" }, Logs.WithId(6001));
+        Assert.Equal(new[] { $"Storage {Provider}: schema is at version 4" }, Logs.WithId(6002));
     }
 
     [DatabaseFact]
@@ -319,15 +328,15 @@ public abstract class BotStoreSpecs : IAsyncLifetime
         // Act
         var store = NewStore();
         await store.SaveCachedMediaAsync(Slideshow("after-migration"), default);
-        await store.MarkUpdateHandledAsync(9, 10, default);
+        await EnqueueAsync(QueueOf(store), (9, 77));
 
         // Assert
-        Assert.Equal(new long[] { 1, 2 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, await SchemaVersionsAsync());
         Assert.Equal(new ChatSettings(77, "uk", FileMode.Files), await store.GetChatSettingsAsync(77, default));
         Assert.Equal(1, (await store.GetStatsAsync(Time.GetUtcNow(), default)).UsersNewToday);
         Assert.NotNull(await store.GetCachedMediaAsync("tiktok", "after-migration", FileMode.Media, default));
         Assert.Equal(10, await store.GetUpdateOffsetAsync(default));
-        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 1 to 2" }, Logs.WithId(6001));
+        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 1 to 4" }, Logs.WithId(6001));
     }
 
     [DatabaseFact]
@@ -335,20 +344,20 @@ public abstract class BotStoreSpecs : IAsyncLifetime
     {
         // Arrange
         await NewStore().EnsureSchemaAsync(default);
-        await ExecuteAsync("INSERT INTO schema_version (version, applied_at_ms) VALUES (3, 0)");
+        await ExecuteAsync("INSERT INTO schema_version (version, applied_at_ms) VALUES (99, 0)");
         var store = NewStore();
-        var expected = $"Storage: the {Provider} database is at schema version 3, newer than this aotbot knows (2); " +
+        var expected = $"Storage: the {Provider} database is at schema version 99, newer than this aotbot knows (5); " +
             "run a newer aotbot or set AOTBOT_Storage__ConnectionString to another database";
 
         // Act
         var direct = await Assert.ThrowsAsync<StorageSchemaTooNewException>(() => store.EnsureSchemaAsync(default).AsTask());
         var atStart = await Assert.ThrowsAsync<OptionsValidationException>(
-            () => new StorageStartup(store, Logs.For<StorageStartup>()).StartAsync(default));
+            () => StorageStartupSpecs.Startup(store, Logs).StartAsync(default));
 
         // Assert
         Assert.Equal(expected, direct.Message);
         Assert.Equal(expected, Assert.Single(atStart.Failures));
-        Assert.Equal(new long[] { 1, 2, 3 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 99 }, await SchemaVersionsAsync());
         // A running bot whose database another instance upgraded keeps going on defaults.
         Assert.Equal(ChatSettings.Default(1), await Resilient(store).GetChatSettingsAsync(1, default));
     }
@@ -368,9 +377,7 @@ public abstract class BotStoreSpecs : IAsyncLifetime
             await store.TouchUserAsync(new UserRecord(7, "de", null, Time.GetUtcNow()), default);
             var settings = await store.GetChatSettingsAsync(7, default);
             var cached = await store.GetCachedMediaAsync("tiktok", "cached", FileMode.Media, default);
-            var handled = await store.IsUpdateHandledAsync(1, default);
             await store.RecordDownloadAsync(new DownloadRecord(7, 7, "tiktok", "p", DownloadKind.Video, false, false, false, Time.GetUtcNow()), default);
-            await store.MarkUpdateHandledAsync(1, 2, default);
             var save = await Record.ExceptionAsync(() => store.SaveChatSettingsAsync(new ChatSettings(7, "en", FileMode.Media), default));
             var stats = await Record.ExceptionAsync(() => store.GetStatsAsync(Time.GetUtcNow(), default));
             // ...and a retry after the interval still fails, without a second warning inside the minute...
@@ -384,7 +391,6 @@ public abstract class BotStoreSpecs : IAsyncLifetime
             // Assert
             Assert.Equal(ChatSettings.Default(7), settings);
             Assert.Null(cached);
-            Assert.False(handled);
             Assert.IsType<StorageUnavailableException>(save);
             Assert.IsType<StorageUnavailableException>(stats);
             Assert.Equal(1, warningsWithinTheMinute);

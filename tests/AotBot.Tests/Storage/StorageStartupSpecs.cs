@@ -15,6 +15,10 @@ public sealed class StorageStartupSpecs : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    internal static StorageStartup Startup(SqlBotStore store, LogCapture logs) =>
+        new(store, new SqlUpdateQueue(store, TimeProvider.System, logs.For<SqlUpdateQueue>()), new SingleInstanceLock(store.Database),
+            logs.For<StorageStartup>());
+
     private static async Task<(int Exit, string Err)> RunCli(params string[] args)
     {
         var stderr = new StringWriter();
@@ -31,7 +35,7 @@ public sealed class StorageStartupSpecs : IDisposable
         {
             await SchemaMigrator.MigrateAsync(database, new FakeTimeProvider(), default);
             await using var connection = await database.OpenAsync(default);
-            await using var command = connection.Command("INSERT INTO schema_version (version, applied_at_ms) VALUES (3, 0)");
+            await using var command = connection.Command("INSERT INTO schema_version (version, applied_at_ms) VALUES (99, 0)");
             await command.ExecuteNonQueryAsync();
         }
 
@@ -40,8 +44,29 @@ public sealed class StorageStartupSpecs : IDisposable
 
         // Assert
         Assert.Equal(2, exit);
-        Assert.Equal("Storage: the sqlite database is at schema version 3, newer than this aotbot knows (2); " +
+        Assert.Equal("Storage: the sqlite database is at schema version 99, newer than this aotbot knows (5); " +
             "run a newer aotbot or set AOTBOT_Storage__ConnectionString to another database", err);
+    }
+
+    [Fact]
+    public async Task I_get_exit_code_2_and_one_line_when_another_process_runs_on_the_same_sqlite_file()
+    {
+        // Arrange: the lock a running bot holds on the file (a flock: another process or this one, it is the same).
+        var path = Path.Combine(_folder, "taken.db");
+        await using var database = new SqliteDatabase($"Data Source={path}");
+        using var running = new SingleInstanceLock(database);
+        Assert.True(running.TryTake());
+
+        // Act
+        var (exit, err) = await RunCli("run", Token, LocalApi, $"--Storage:ConnectionString=Data Source={path}");
+        running.Dispose();
+        using var next = new SingleInstanceLock(database);
+
+        // Assert
+        Assert.Equal(2, exit);
+        Assert.Equal($"Storage: another aotbot is running on {path}.lock; SQLite serves one instance " +
+            "(run several on PostgreSQL: AOTBOT_Storage__Provider=postgres)", err);
+        Assert.True(next.TryTake());
     }
 
     [Fact]
@@ -83,7 +108,7 @@ public sealed class StorageStartupSpecs : IDisposable
         var store = new SqlBotStore(database, new FakeTimeProvider(), logs.For<SqlBotStore>());
 
         // Act
-        await new StorageStartup(store, logs.For<StorageStartup>()).StartAsync(default);
+        await StorageStartupSpecs.Startup(store, logs).StartAsync(default);
 
         // Assert
         var line = Assert.Single(logs.WithId(6005));

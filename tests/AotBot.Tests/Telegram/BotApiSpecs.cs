@@ -55,7 +55,7 @@ public sealed class BotApiSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, "/start"));
         await bot.Api.WaitForCallsAsync("sendMessage", 1);
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
         var logs = await bot.StopAsync();
 
         // Assert

@@ -65,6 +65,33 @@ internal sealed class BotHarness : IAsyncDisposable
         return new BotHarness(api, host, logs, ownsApi, folder);
     }
 
+    private static async Task<bool> Finished(System.Data.Common.DbConnection connection, long updateId)
+    {
+        await using var command = connection.Command($"SELECT state FROM updates WHERE update_id = {updateId}");
+        return await command.ScalarInt64Async(default) is (long)UpdateState.Done or (long)UpdateState.Parked;
+    }
+
+    /// <summary>
+    /// Waits until the update and all before it are finished (done or parked) in the bot's queue. Telegram sees an update confirmed as
+    /// soon as it is stored, before it is handled, so a confirmation says nothing about the replies.
+    /// </summary>
+    public async Task WaitForHandledAsync(long updateId, TimeSpan? timeout = null)
+    {
+        var database = Host.Services.GetRequiredService<SqlDatabase>();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            await using (var connection = await database.OpenAsync(default))
+            {
+                // As a confirmation did: this update and every one before it.
+                await using var last = connection.Command($"SELECT COUNT(*) FROM updates WHERE update_id <= {updateId} AND state IN (0, 1, 2)");
+                if (await last.ScalarInt64Async(default) == 0 && await Finished(connection, updateId)) return;
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"update {updateId} was not handled in time.\nLogs:\n{Logs.Text}");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>The harness on a <see cref="FakeTimeProvider"/> that the test moves by hand.</summary>
     public static async Task<(BotHarness Bot, FakeTimeProvider Time)> StartWithFakeTimeAsync(IEnumerable<string>? settings = null)
     {

@@ -57,4 +57,23 @@ public sealed class CaptionSpecs
 
     private static string Visible(string html) =>
         System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", ""));
+
+    [Theory]
+    [InlineData(126)]
+    [InlineData(127)]
+    [InlineData(128)]
+    public void A_long_name_is_cut_without_splitting_an_emoji(int prefix)
+    {
+        // Arrange: emoji (surrogate pairs) from every offset across the 128-unit budget
+        var name = new string('a', prefix) + string.Concat(Enumerable.Repeat("😀", 20));
+
+        // Act
+        var cut = Captions.Cut(name, 128);
+
+        // Assert
+        Assert.True(cut.Length <= 128);
+        Assert.EndsWith("…", cut);
+        Assert.False(char.IsHighSurrogate(cut[^2]), "a lone high surrogate before the ellipsis");
+        Assert.Equal(cut, System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(cut)));
+    }
 }

@@ -17,7 +17,7 @@ public sealed class ChatActionSpecs
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var http = new HttpClient();
         var client = new TelegramBotClient(new TelegramBotClientOptions(api.Token, api.BaseUrl.ToString()) { RetryThreshold = 0 }, http);
-        var actions = new ChatActions(new BotApi(client, new Pacer(time), time, NullLogger<BotApi>.Instance), time);
+        var actions = new ChatActions(new BotApi(client, new Pacer(time), new ChatMigrations(new AotBot.Storage.InMemoryBotStore(), time, NullLogger<ChatMigrations>.Instance), time, NullLogger<BotApi>.Instance), time);
 
         // Act
         var pulse = actions.Start(42, ChatAction.UploadVideo, threadId: null, default);

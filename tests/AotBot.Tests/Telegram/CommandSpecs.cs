@@ -17,7 +17,7 @@ public sealed class CommandSpecs
         // Arrange
         RecordingStore? store = null;
         await using var bot = await BotHarness.StartAsync(services: s => s.AddSingleton<IBotStore>(p =>
-            store = new RecordingStore(new InMemoryBotStore(TimeProvider.System))));
+            store = new RecordingStore(new InMemoryBotStore())));
         var texts = bot.Host.Services.GetRequiredService<Localizer>();
 
         // Act

@@ -17,7 +17,7 @@ public sealed class InlineSpecs : TikTokBotSpecs
     public async Task I_can_send_a_video_inline_through_the_storage_channel()
     {
         // Arrange
-        var post = TikTok.Add(new FakeTikTokPost("7350810998023952001") { DurationSeconds = 31 });
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023952001") { DurationSeconds = 31, CoverBytes = TestImages.Jpeg(576, 1024) });
         await using var bot = await StartBotAsync(withStorageChannel: true);
 
         // Act
@@ -35,7 +35,7 @@ public sealed class InlineSpecs : TikTokBotSpecs
         Assert.Equal(StorageChannel, upload.ChatId);
         Assert.Equal(post.VideoBytes, upload.File("video")!.Bytes);
         Assert.Equal($"User: User {User} (@user{User}, {User})\nLink: {post.Link}", upload["caption"]);
-        Assert.Equal(post.CoverBytes, upload.File("thumbnail")!.Bytes);
+        Assert.Equal((180, 320), TestImages.AssertThumbnail(upload.File("thumbnail")));
         // ...and the placeholder edited into the video by file_id
         Assert.Equal("inline-1", edit["inline_message_id"]);
         var media = edit.Json("media");
@@ -93,7 +93,7 @@ public sealed class InlineSpecs : TikTokBotSpecs
         bot.Api.Enqueue(bot.Updates.InlineQuery(User, post.Link.ToString(), languageCode: "ru"));
         var answer = (await bot.Api.WaitForCallsAsync("answerInlineQuery", 1))[0];
         var chosen = bot.Api.Enqueue(bot.Updates.ChosenInlineResult(User, post.Link.ToString(), inlineMessageId: "inline-4"));
-        await bot.Api.WaitForConfirmationAsync(chosen);
+        await bot.WaitForHandledAsync(chosen);
 
         // Assert
         var result = Assert.Single(answer.Json("results").EnumerateArray());

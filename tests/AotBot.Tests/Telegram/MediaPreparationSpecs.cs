@@ -20,7 +20,7 @@ public sealed class MediaPreparationSpecs
         var (time, logs) = HttpTestData.Clock();
         await using var http = HttpTestData.Layer(time, logs);
         await using var converter = ImagingFixtures.Converter();
-        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), NoBudget, Options.Create(new ImagingOptions { Workers = 1 }));
+        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), NoBudget, Options.Create(new ImagingOptions { Workers = 1 }), NullLogger<MediaPreparation>.Instance);
         var heic = ImagingFixtures.Bytes("quadrants.heic");
         await using var original = new PooledDownloadedFile(heic, heic.Length, "image/heic", pooled: false);
         var truncated = heic[..(heic.Length / 2)];
@@ -50,7 +50,7 @@ public sealed class MediaPreparationSpecs
         var heic = ImagingFixtures.Bytes("quadrants.heic");
         var jpegLength = (await converter.ConvertAsync(heic, CancellationToken.None)).Jpeg.Length;
         var memory = new MediaMemory(jpegLength + jpegLength / 2);
-        var preparation = new MediaPreparation(http.Downloader, converter, memory, NoBudget, Options.Create(new ImagingOptions { Workers = 1 }));
+        var preparation = new MediaPreparation(http.Downloader, converter, memory, NoBudget, Options.Create(new ImagingOptions { Workers = 1 }), NullLogger<MediaPreparation>.Instance);
         PooledDownloadedFile Original() => new(heic, heic.Length, "image/heic", pooled: false);
 
         // Act
@@ -87,7 +87,7 @@ public sealed class MediaPreparationSpecs
         var (time, logs) = HttpTestData.Clock();
         await using var http = HttpTestData.Layer(time, logs);
         await using var converter = ImagingFixtures.Converter();
-        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), NoBudget, Options.Create(new ImagingOptions { Workers = 1 }));
+        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), NoBudget, Options.Create(new ImagingOptions { Workers = 1 }), NullLogger<MediaPreparation>.Instance);
         var heic = ImagingFixtures.Bytes("quadrants.heic");
         var original = TempDownloadedFile.Write(heic, "image/heic");
 
@@ -110,7 +110,7 @@ public sealed class MediaPreparationSpecs
         await using var http = HttpTestData.Layer(time, logs);
         await using var converter = ImagingFixtures.Converter();
         var budget = new MemoryBudget(1, () => long.MaxValue, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), NullLogger<MemoryBudget>.Instance);
-        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), budget, Options.Create(new ImagingOptions { Workers = 1 }));
+        var preparation = new MediaPreparation(http.Downloader, converter, new MediaMemory(32 << 20), budget, Options.Create(new ImagingOptions { Workers = 1 }), NullLogger<MediaPreparation>.Instance);
         var heic = ImagingFixtures.Bytes("quadrants.heic");
 
         // Act

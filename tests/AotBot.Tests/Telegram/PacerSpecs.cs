@@ -75,6 +75,27 @@ public sealed class PacerSpecs
     }
 
     [Fact]
+    public void With_three_instances_live_this_one_sends_a_third_of_the_thirty_a_second_and_all_of_it_when_alone_again()
+    {
+        // Arrange
+        var pacer = new Pacer(_time);
+
+        // Act: 11 chats at once while three instances share the budget, then a second later with one left
+        pacer.ShareGlobal(3);
+        var shared = Enumerable.Range(1, 11).Select(chat => pacer.Reserve(chat)).ToList();
+        _time.Advance(TimeSpan.FromSeconds(2));
+        pacer.ShareGlobal(1);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var alone = Enumerable.Range(100, 31).Select(chat => pacer.Reserve(chat)).ToList();
+
+        // Assert
+        Assert.All(shared.Take(10), wait => Assert.Equal(TimeSpan.Zero, wait));
+        Assert.Equal(TimeSpan.FromSeconds(1.0 / 10), shared[10]);
+        Assert.All(alone.Take(30), wait => Assert.Equal(TimeSpan.Zero, wait));
+        Assert.Equal(TimeSpan.FromSeconds(1.0 / 30), alone[30]);
+    }
+
+    [Fact]
     public async Task A_send_waits_its_turn_on_the_clock()
     {
         // Arrange

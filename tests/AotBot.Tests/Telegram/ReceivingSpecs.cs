@@ -18,7 +18,7 @@ public sealed class ReceivingSpecs
         // Act: one getUpdates answer carries an update Telegram.Bot cannot read, then mine
         var ids = bot.Api.EnqueueBatch(bot.Updates.UnknownPolymorphicType(User, User), bot.Updates.Text(User, User, "/start"));
         var reply = (await bot.Api.WaitForCallsAsync("sendMessage", 1))[0];
-        await bot.Api.WaitForConfirmationAsync(ids[1]);
+        await bot.WaitForHandledAsync(ids[1]);
         var logs = await bot.StopAsync();
 
         // Assert

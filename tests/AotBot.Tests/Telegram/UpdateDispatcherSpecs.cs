@@ -4,15 +4,36 @@ using AotBot.Storage;
 using AotBot.Telegram;
 using AotBot.Testing.FakeBotApi;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Telegram.Bot.Types;
 
 namespace AotBot.Tests.Telegram;
 
-public sealed class UpdateDispatcherSpecs
+/// <summary>
+/// The dispatcher on a real queue (an SQLite file, as the default bot has): updates stored before they are
+/// confirmed, claimed per chat in order, finished, retried, parked, or put back on stop.
+/// </summary>
+public sealed class UpdateDispatcherSpecs : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly FakeUpdates _updates = new();
-    private readonly InMemoryBotStore _store = new(TimeProvider.System);
+    private readonly string _folder = Directory.CreateTempSubdirectory("aotbot-dispatcher-").FullName;
+    private readonly SqliteDatabase _database;
+    private readonly SqlBotStore _store;
+    private readonly SqlUpdateQueue _queue;
+
+    public UpdateDispatcherSpecs()
+    {
+        _database = new SqliteDatabase($"Data Source={Path.Combine(_folder, "aotbot.db")}");
+        _store = new SqlBotStore(_database, TimeProvider.System, NullLogger<SqlBotStore>.Instance);
+        _queue = new SqlUpdateQueue(_store, TimeProvider.System, NullLogger<SqlUpdateQueue>.Instance);
+    }
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
 
     /// <summary>A handler whose ordered part and background work each wait for the test to release them.</summary>
     private sealed class GatedHandler : IUpdateHandler
@@ -50,23 +71,54 @@ public sealed class UpdateDispatcherSpecs
             gates.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
     }
 
-    private UpdateDispatcher Dispatcher(IUpdateHandler handler) =>
-        new(handler, _store, new AotBot.Hosting.BotMetrics(TimeProvider.System), TimeProvider.System, NullLogger<UpdateDispatcher>.Instance);
+    /// <summary>A handler that throws for the ids it is given, and counts every run.</summary>
+    private sealed class FailingHandler(params long[] failing) : IUpdateHandler
+    {
+        public ConcurrentQueue<long> Started { get; } = new();
+
+        public Task<Handled> HandleAsync(Update update, CancellationToken cancellationToken)
+        {
+            Started.Enqueue(update.Id);
+            return failing.Contains(update.Id)
+                ? Task.FromException<Handled>(new InvalidOperationException($"update {update.Id} breaks the handler"))
+                : Task.FromResult(Handled.Done);
+        }
+    }
+
+    private UpdateDispatcher Dispatcher(IUpdateHandler handler, IUpdateQueue? queue = null, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        var dispatcher = new UpdateDispatcher(handler, queue ?? _queue, new Pacer(time), new AotBot.Hosting.BotMetrics(time), time,
+            NullLogger<UpdateDispatcher>.Instance);
+        dispatcher.Start(0);
+        return dispatcher;
+    }
 
     private IncomingUpdate Update(long id, string body) =>
         IncomingUpdate.Parse(JsonDocument.Parse($"{{\"update_id\":{id}," + body.Trim()[1..]).RootElement)!.Value;
 
     private IncomingUpdate Text(long id, long chat) => Update(id, _updates.Text(chat, Math.Abs(chat), "hi"));
 
-    private static async Task Eventually(Func<bool> condition, string what)
+    /// <summary>State and attempts of an update in the queue, or null when it is not stored.</summary>
+    private async Task<(UpdateState State, int Attempts)?> RowAsync(long updateId)
+    {
+        await using var connection = await _database.OpenAsync(default);
+        await using var command = connection.Command($"SELECT state, attempts FROM updates WHERE update_id = {updateId}");
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? ((UpdateState)reader.GetInt32(0), reader.GetInt32(1)) : null;
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
             await Task.Delay(5);
         }
     }
+
+    private static Task Eventually(Func<bool> condition, string what) => Eventually(() => Task.FromResult(condition()), what);
 
     [Fact]
     public async Task I_can_run_two_chats_at_once_while_each_chat_keeps_its_order()
@@ -88,7 +140,7 @@ public sealed class UpdateDispatcherSpecs
     }
 
     [Fact]
-    public async Task The_offset_stays_at_the_lowest_update_in_progress_and_each_is_saved_once_its_work_is_done()
+    public async Task An_update_is_stored_before_it_is_confirmed_and_the_offset_moves_past_it_while_its_work_runs()
     {
         // Arrange
         var handler = new GatedHandler { GateWork = [10] };
@@ -96,40 +148,42 @@ public sealed class UpdateDispatcherSpecs
 
         // Act
         await dispatcher.AcceptAsync([Text(10, 100), Text(11, 200)], default);
-        await Eventually(() => _store.IsUpdateHandledAsync(11, default).Result, "update 11 was not saved");
-        var offsetWhileBusy = dispatcher.NextOffset;
-        var tenSavedEarly = await _store.IsUpdateHandledAsync(10, default);
+        var storedOnReturn = (await RowAsync(10), await RowAsync(11));
+        var offsetOnReturn = dispatcher.NextOffset;
+        await Eventually(async () => (await RowAsync(11))?.State == UpdateState.Done, "update 11 was not finished");
+        var tenWhileWorking = await RowAsync(10);
         GatedHandler.Gate(handler.Work, 10).SetResult();
-        await Eventually(() => _store.IsUpdateHandledAsync(10, default).Result, "update 10 was not saved");
+        await Eventually(async () => (await RowAsync(10))?.State == UpdateState.Done, "update 10 was not finished");
 
         // Assert
-        Assert.Equal(10, offsetWhileBusy);
-        Assert.False(tenSavedEarly);
-        await Eventually(() => dispatcher.NextOffset == 12, "the offset did not move past the batch");
+        Assert.NotNull(storedOnReturn.Item1);
+        Assert.NotNull(storedOnReturn.Item2);
+        Assert.Equal(12, offsetOnReturn);
         Assert.Equal(12, await _store.GetUpdateOffsetAsync(default));
+        Assert.Equal(UpdateState.Working, tenWhileWorking?.State);
     }
 
     [Fact]
-    public async Task I_do_not_handle_an_update_twice_after_a_restart_or_a_redelivery()
+    public async Task I_do_not_handle_an_update_twice_when_it_is_delivered_again()
     {
-        // Arrange: before the restart 11 was finished while 10 was still in progress
-        await _store.MarkUpdateHandledAsync(11, 10, default);
+        // Arrange
         var handler = new GatedHandler { GateWork = [10] };
         using var dispatcher = Dispatcher(handler);
-        dispatcher.Start(await _store.GetUpdateOffsetAsync(default));
 
         // Act: Telegram redelivers 10 and 11, then 10 again while it is still in progress
-        await dispatcher.AcceptAsync([Text(10, 100), Text(11, 100)], default);
-        await dispatcher.AcceptAsync([Text(10, 100), Text(11, 100), Text(12, 100)], default);
+        var first = await dispatcher.AcceptAsync([Text(10, 100), Text(11, 100)], default);
+        var again = await dispatcher.AcceptAsync([Text(10, 100), Text(11, 100), Text(12, 100)], default);
         await Eventually(() => handler.Started.Contains(12), "update 12 never ran");
+        GatedHandler.Gate(handler.Work, 10).SetResult();
+        await Eventually(async () => (await RowAsync(10))?.State == UpdateState.Done, "update 10 was not finished");
 
         // Assert
-        Assert.Equal([10L, 12L], handler.Started.ToList());
-        Assert.Equal(10, dispatcher.NextOffset);
+        Assert.Equal((2, 1), (first, again));
+        Assert.Equal([10L, 11L, 12L], handler.Started.ToList());
     }
 
     [Fact]
-    public async Task An_update_Telegram_Bot_cannot_read_is_skipped_saved_and_the_next_is_handled()
+    public async Task An_update_Telegram_Bot_cannot_read_is_stored_as_done_and_the_next_is_handled()
     {
         // Arrange
         var handler = new GatedHandler();
@@ -138,19 +192,60 @@ public sealed class UpdateDispatcherSpecs
 
         // Act
         var fresh = await dispatcher.AcceptAsync([unreadable, Text(21, 100)], default);
-        await Eventually(() => _store.IsUpdateHandledAsync(21, default).Result, "update 21 was not saved");
+        await Eventually(async () => (await RowAsync(21))?.State == UpdateState.Done, "update 21 was not finished");
 
         // Assert
         Assert.Null(unreadable.Update);
         Assert.Contains("hologram", unreadable.Error);
         Assert.Equal(2, fresh);
         Assert.Equal([21L], handler.Started.ToList());
-        Assert.True(await _store.IsUpdateHandledAsync(20, default));
+        Assert.Equal(UpdateState.Done, (await RowAsync(20))?.State);
         Assert.Equal(22, dispatcher.NextOffset);
     }
 
     [Fact]
-    public async Task On_stop_work_in_progress_finishes_and_what_was_not_started_is_left_for_redelivery()
+    public async Task An_update_whose_handling_keeps_failing_is_tried_three_times_then_parked_and_its_chat_goes_on()
+    {
+        // Arrange: fake time, so the retry delay passes when the spec says.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var queue = new SqlUpdateQueue(_store, time, NullLogger<SqlUpdateQueue>.Instance);
+        var handler = new FailingHandler(50);
+        using var dispatcher = Dispatcher(handler, queue, time);
+
+        // Act
+        await dispatcher.AcceptAsync([Text(50, 100), Text(51, 100)], default);
+        for (var step = 0; step < 200 && !handler.Started.Contains(51); step++)
+        {
+            await Task.Delay(20);
+            time.Advance(UpdateQueue.RetryDelay / 4);
+        }
+
+        // Assert
+        Assert.Equal([50L, 50L, 50L, 51L], handler.Started.ToList());
+        Assert.Equal((UpdateState.Parked, 3), await RowAsync(50));
+        await Eventually(async () => (await RowAsync(51))?.State == UpdateState.Done, "update 51 was not finished");
+    }
+
+    [Fact]
+    public async Task While_the_database_is_away_updates_wait_in_memory_and_the_offset_stays_below_those_in_progress()
+    {
+        // Arrange
+        var handler = new GatedHandler { GateWork = [10] };
+        using var dispatcher = Dispatcher(handler, new MemoryUpdateQueue(TimeProvider.System));
+
+        // Act
+        await dispatcher.AcceptAsync([Text(10, 100), Text(11, 200)], default);
+        await Eventually(() => handler.Started.Contains(11) && dispatcher.InProgress == 1, "update 11 did not finish");
+        var offsetWhileBusy = dispatcher.NextOffset;
+        GatedHandler.Gate(handler.Work, 10).SetResult();
+        await Eventually(() => dispatcher.NextOffset == 12, "the offset did not move past the batch");
+
+        // Assert
+        Assert.Equal(10, offsetWhileBusy);
+    }
+
+    [Fact]
+    public async Task On_stop_work_in_progress_finishes_and_what_was_not_started_stays_in_the_queue()
     {
         // Arrange
         var handler = new GatedHandler { GateWork = [30], GateOrdered = [31] };
@@ -165,15 +260,15 @@ public sealed class UpdateDispatcherSpecs
         await draining;
 
         // Assert
-        Assert.True(await _store.IsUpdateHandledAsync(30, default));
-        Assert.True(await _store.IsUpdateHandledAsync(31, default));
-        Assert.False(await _store.IsUpdateHandledAsync(32, default));
+        Assert.Equal(UpdateState.Done, (await RowAsync(30))?.State);
+        Assert.Equal(UpdateState.Done, (await RowAsync(31))?.State);
+        Assert.Equal((UpdateState.Pending, 0), await RowAsync(32));
         Assert.DoesNotContain(32L, handler.Started);
         Assert.Equal(0, dispatcher.InProgress);
     }
 
     [Fact]
-    public async Task At_the_shutdown_timeout_work_is_cancelled_and_not_saved_as_handled()
+    public async Task At_the_shutdown_timeout_work_is_cancelled_and_goes_back_to_the_queue_uncounted()
     {
         // Arrange
         var handler = new GatedHandler { GateWork = [40] };
@@ -186,6 +281,6 @@ public sealed class UpdateDispatcherSpecs
 
         // Assert
         Assert.True(handler.SawCancellation.ContainsKey(40));
-        Assert.False(await _store.IsUpdateHandledAsync(40, default));
+        await Eventually(async () => (await RowAsync(40)) == (UpdateState.Pending, 0), "update 40 did not go back to the queue");
     }
 }

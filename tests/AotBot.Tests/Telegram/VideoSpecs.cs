@@ -42,7 +42,7 @@ public sealed class VideoSpecs : TikTokBotSpecs
     public async Task I_get_a_thumbnail_only_for_a_video_over_a_minute()
     {
         // Arrange
-        var post = TikTok.Add(new FakeTikTokPost("7350810998023949600") { DurationSeconds = 61, CoverBytes = FakeMedia.Jpeg(2048) });
+        var post = TikTok.Add(new FakeTikTokPost("7350810998023949600") { DurationSeconds = 61, CoverBytes = TestImages.Jpeg(576, 1024) });
         await using var bot = await StartBotAsync();
 
         // Act
@@ -50,7 +50,7 @@ public sealed class VideoSpecs : TikTokBotSpecs
         var video = (await bot.Api.WaitForCallsAsync("sendVideo", 1))[0];
 
         // Assert
-        Assert.Equal(post.CoverBytes, video.File("thumbnail")!.Bytes);
+        Assert.Equal((180, 320), TestImages.AssertThumbnail(video.File("thumbnail")));
         Assert.Equal("61", video["duration"]);
     }
 
@@ -128,7 +128,7 @@ public sealed class VideoSpecs : TikTokBotSpecs
         var groupUpdate = bot.Api.Enqueue(bot.Updates.Text(Group, User, link));
         bot.Api.Enqueue(bot.Updates.Text(User, User, link, languageCode: "uk"));
         var message = (await bot.Api.WaitForCallsAsync("sendMessage", 1))[0];
-        await bot.Api.WaitForConfirmationAsync(groupUpdate);
+        await bot.WaitForHandledAsync(groupUpdate);
         var logs = await bot.StopAsync();
 
         // Assert

@@ -27,13 +27,44 @@ public readonly partial record struct InstagramShortcode
     [GeneratedRegex(@"^/(?:[A-Za-z0-9_.]+/)?(p|reel|reels|tv)/([A-Za-z0-9_-]{5,64})(?:/|$)")]
     private static partial Regex PostPath();
 
+    /// <summary>
+    /// The numeric media id, computed from the shortcode with no request: the shortcode is base64 in the alphabet
+    /// <c>A–Z a–z 0–9 - _</c>, 6 bits a character, most significant first; only its first 11 characters count
+    /// (longer shortcodes of private posts carry more after them).
+    /// </summary>
+    public string MediaId
+    {
+        get
+        {
+            UInt128 id = 0;
+            foreach (var character in Value.AsSpan(0, Math.Min(Value.Length, 11)))
+                id = (id << 6) | (uint)Alphabet.IndexOf(character);
+            return id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    internal const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    // https://www.instagram.com/share/BAHsxy4Vsf/ , https://www.instagram.com/share/reel/BAHsxy4Vsf/
+    [GeneratedRegex(@"^/share/(?:(?:p|reel|reels|tv)/)?[A-Za-z0-9_-]{5,64}/?$")]
+    private static partial Regex SharePath();
+
+    /// <summary>Whether <paramref name="url"/> is on instagram.com or one of its subdomains (over http or https).</summary>
+    public static bool IsInstagramHost(Uri url)
+    {
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)) return false;
+        var host = url.IdnHost;
+        return host.Equals("instagram.com", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".instagram.com", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Whether <paramref name="url"/> is a <c>/share/&lt;token&gt;/</c> link, which redirects to the post (no network).</summary>
+    public static bool IsShareLink(Uri url) => IsInstagramHost(url) && SharePath().IsMatch(url.AbsolutePath);
+
     /// <summary>Reads the shortcode of an Instagram post link; null for anything else.</summary>
     public static InstagramShortcode? TryParse(Uri url)
     {
-        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)) return null;
-        var host = url.IdnHost;
-        if (!host.Equals("instagram.com", StringComparison.OrdinalIgnoreCase)
-            && !host.EndsWith(".instagram.com", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!IsInstagramHost(url)) return null;
         var match = PostPath().Match(url.AbsolutePath);
         return match.Success ? new InstagramShortcode(match.Groups[1].Value, match.Groups[2].Value) : null;
     }

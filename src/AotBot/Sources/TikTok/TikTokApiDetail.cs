@@ -4,7 +4,7 @@ namespace AotBot.Sources.TikTok;
 
 /// <summary>
 /// An answer of the fallback API in the app API's shape: <c>{"aweme_detail": {...}}</c>, or a list of such objects
-/// under <c>aweme_list</c>, with <c>status_code</c>/<c>status_msg</c> beside it.
+/// under <c>aweme_list</c> or <c>aweme_details</c> (the app's <c>multi/aweme/detail</c> endpoint), with <c>status_code</c>/<c>status_msg</c> beside it.
 /// </summary>
 internal sealed class TikTokApiDetail
 {
@@ -41,7 +41,7 @@ internal sealed class TikTokApiDetail
         var item = root.Object("aweme_detail");
         if (!item.Exists())
         {
-            foreach (var candidate in root.Items("aweme_list"))
+            foreach (var candidate in root.Items("aweme_details").Concat(root.Items("aweme_list")))
             {
                 if (candidate.ValueKind != JsonValueKind.Object) continue;
                 if (candidate.Text("aweme_id") == id.Value)
@@ -95,7 +95,7 @@ internal sealed class TikTokApiItem(JsonElement item) : ITikTokItem
             var result = new List<TikTokRendition>();
             Add(video.Object("play_addr_h264"), TikTokCodec.H264);
             Add(video.Object("play_addr"), TikTokCodec.Unknown);
-            Add(video.Object("download_addr"), TikTokCodec.Unknown);
+            Add(video.Object("download_addr"), TikTokCodec.Unknown, watermarked: true);
             foreach (var bitrate in video.Items("bit_rate"))
             {
                 var codec = bitrate.Property("is_h265").Exists()
@@ -105,13 +105,16 @@ internal sealed class TikTokApiItem(JsonElement item) : ITikTokItem
             }
             return result;
 
-            void Add(JsonElement address, TikTokCodec codec)
+            void Add(JsonElement address, TikTokCodec codec, bool watermarked = false)
             {
                 var urls = address.Texts("url_list");
-                if (urls.Count > 0) result.Add(new(urls, codec, address.Int("width"), address.Int("height")));
+                if (urls.Count > 0)
+                    result.Add(new(urls, codec, address.Int("width"), address.Int("height")) { DataSize = address.Number("data_size"), Watermarked = watermarked });
             }
         }
     }
+
+    public bool IsAgeRestricted => false;
 
     public int? Width => VideoElement.Int("width");
 

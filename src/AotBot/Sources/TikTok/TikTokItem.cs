@@ -16,8 +16,11 @@ internal interface ITikTokItem
     /// <summary>The photos of a photo post, in order; empty for a video.</summary>
     IReadOnlyList<TikTokImage> Images { get; }
 
-    /// <summary>Every playable rendition in document order, each with its codec.</summary>
+    /// <summary>Every rendition in document order, each with its codec and whether it has sound.</summary>
     IReadOnlyList<TikTokRendition> Renditions { get; }
+
+    /// <summary>Whether the post is marked for adults only (<c>isContentClassified</c>): the page serves it to logged-in users only.</summary>
+    bool IsAgeRestricted { get; }
 
     int? Width { get; }
     int? Height { get; }
@@ -31,8 +34,16 @@ internal interface ITikTokItem
 
 internal sealed record TikTokImage(IReadOnlyList<string> Urls, int? Width, int? Height);
 
-/// <summary>One video file: the URLs it is served at and its codec.</summary>
-internal sealed record TikTokRendition(IReadOnlyList<string> Urls, TikTokCodec Codec, int? Width = null, int? Height = null);
+/// <summary>
+/// One video file: the URLs it is served at, its codec and size when the JSON gives them, whether it carries sound
+/// (a <c>"Format": "dash"</c> gear is video only) and whether it is the watermarked <c>downloadAddr</c>.
+/// </summary>
+internal sealed record TikTokRendition(IReadOnlyList<string> Urls, TikTokCodec Codec, int? Width = null, int? Height = null)
+{
+    public long? DataSize { get; init; }
+    public bool HasSound { get; init; } = true;
+    public bool Watermarked { get; init; }
+}
 
 internal sealed record TikTokMusic(
     string? Id, string? Title, string? Author, TimeSpan? Duration, IReadOnlyList<string> PlayUrls, IReadOnlyList<string> CoverUrls);
@@ -43,6 +54,8 @@ internal enum TikTokCodec
     H264,
     Unknown,
     H265,
+    /// <summary><c>bytevc2</c>: no Telegram client plays it; never chosen.</summary>
+    Unplayable,
 }
 
 internal static class TikTokCodecs
@@ -51,6 +64,7 @@ internal static class TikTokCodecs
     public static TikTokCodec Parse(string? name)
     {
         if (string.IsNullOrEmpty(name)) return TikTokCodec.Unknown;
+        if (name.Contains("bytevc2", StringComparison.OrdinalIgnoreCase)) return TikTokCodec.Unplayable;
         if (name.Contains("264", StringComparison.Ordinal) || name.Contains("avc", StringComparison.OrdinalIgnoreCase))
             return TikTokCodec.H264;
         if (name.Contains("265", StringComparison.Ordinal) || name.Contains("bytevc", StringComparison.OrdinalIgnoreCase)

@@ -12,6 +12,7 @@ internal static class TikTokMapping
     public static AotBotException PageStatusError(TikTokPostId id, int statusCode, string? statusMessage) => statusCode switch
     {
         _ when MentionsRegion(statusMessage) => new MediaRegionBlockedException($"TikTok post {id} is not available in this region ({statusCode}: {statusMessage})."),
+        10231 => new MediaRegionBlockedException($"TikTok post {id} is not available in this region ({statusCode})."),
         10204 => new MediaDeletedException($"TikTok post {id} does not exist ({statusCode})."),
         10216 => new MediaDeletedException($"TikTok post {id} is under review ({statusCode})."),
         10222 => new MediaPrivateException($"TikTok post {id} is private ({statusCode})."),
@@ -40,7 +41,7 @@ internal static class TikTokMapping
     /// Builds the <see cref="Video"/> or <see cref="Slideshow"/>; throws <see cref="MediaTooLongException"/> for a video
     /// over <paramref name="maxDuration"/> and <see cref="MediaExtractionException"/> when no media URL is there.
     /// </summary>
-    public static MediaPost ToPost(TikTokPostId id, ITikTokItem item, DownloadContext download, TimeSpan maxDuration)
+    public static MediaPost ToPost(TikTokPostId id, ITikTokItem item, DownloadContext download, TimeSpan maxDuration, long maxBytes = long.MaxValue)
     {
         var images = item.Images;
         var username = item.AuthorUsername;
@@ -65,8 +66,8 @@ internal static class TikTokMapping
             };
         }
 
-        // H.264 first (not every Telegram client plays H.265); the rest stay as fallbacks in document order.
-        var renditions = item.Renditions.OrderBy(rendition => rendition.Codec).ToList();
+        if (item.IsAgeRestricted) throw new MediaAgeRestrictedException($"TikTok post {id} is age-restricted: its page has no media without a login.");
+        var renditions = ChooseRenditions(id, item.Renditions, maxBytes);
         var urls = ToUris(renditions.SelectMany(rendition => rendition.Urls));
         if (urls.Count == 0) throw new MediaExtractionException($"Failed to extract the video URL of TikTok post {id}.");
 
@@ -91,8 +92,41 @@ internal static class TikTokMapping
             Height = height,
             Duration = duration,
             Cover = cover.Count == 0 ? null : new MediaFile(cover),
+            Rendition = Describe(renditions[0]),
         };
     }
+
+    /// <summary>
+    /// The renditions with sound, best first: H.264 progressive files (largest that fits <paramref name="maxBytes"/> by
+    /// <c>DataSize</c>, when known), then unknown codecs, then H.265, then the watermarked <c>downloadAddr</c>. Video-only
+    /// (dash) gears, <c>bytevc2</c> and URLs on www.tiktok.com (stubs, not the video) are dropped.
+    /// </summary>
+    internal static List<TikTokRendition> ChooseRenditions(TikTokPostId id, IReadOnlyList<TikTokRendition> all, long maxBytes)
+    {
+        var playable = all
+            .Where(rendition => rendition.Codec != TikTokCodec.Unplayable)
+            .Select(rendition => rendition with { Urls = [.. rendition.Urls.Where(url => !IsPageHostUrl(url))] })
+            .Where(rendition => rendition.Urls.Count > 0)
+            .ToList();
+        var withSound = playable.Where(rendition => rendition.HasSound).ToList();
+        if (withSound.Count == 0 && playable.Count > 0)
+            throw new MediaExtractionException($"TikTok post {id} has only video-only renditions (sound served apart); the bot does not mux them.");
+        return
+        [
+            .. withSound
+                .OrderBy(rendition => rendition.Watermarked)
+                .ThenBy(rendition => rendition.Codec)
+                .ThenBy(rendition => rendition.DataSize > maxBytes)
+                .ThenByDescending(rendition => (long)(rendition.Width ?? 0) * (rendition.Height ?? 0)),
+        ];
+    }
+
+    private static bool IsPageHostUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Host.Equals("www.tiktok.com", StringComparison.OrdinalIgnoreCase);
+
+    private static VideoRendition Describe(TikTokRendition rendition) => new(
+        rendition.Codec switch { TikTokCodec.H264 => "h264", TikTokCodec.H265 => "h265", _ => "unknown" },
+        rendition.Width, rendition.Height, rendition.DataSize, rendition.HasSound, rendition.Watermarked);
 
     private static Music? ToMusic(TikTokMusic? music)
     {

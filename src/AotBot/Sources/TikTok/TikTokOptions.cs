@@ -24,6 +24,31 @@ public sealed record TikTokOptions
     [RegularExpression("^[A-Za-z0-9-]+$",
         ErrorMessage = "TikTok:ApiFallbackKeyHeader must be a header name (letters, digits, dashes): set AOTBOT_TikTok__ApiFallbackKeyHeader")]
     public string ApiFallbackKeyHeader { get; set; } = "x-api-key";
+
+    /// <summary><c>GET</c> (the URL carries the id) or <c>POST</c> with the form <c>aweme_ids=[&lt;id&gt;]</c> (TikTok's app endpoint).</summary>
+    [RegularExpression("^(?i:get|post)$", ErrorMessage = "TikTok:ApiFallbackMethod must be GET or POST: set AOTBOT_TikTok__ApiFallbackMethod")]
+    public string ApiFallbackMethod { get; set; } = "GET";
+
+    /// <summary>
+    /// Browser User-Agents for TikTok page requests, tried in turn when a page is blocked; empty: <see cref="DefaultUserAgents"/>.
+    /// TikTok's front has refused some browser major versions and let others through, changing within days.
+    /// </summary>
+    public string[] UserAgents { get; set; } = [];
+
+    /// <summary>A folder where unexpected TikTok pages are saved for a bug report (at most 20 files); empty: off.</summary>
+    public string CaptureDir { get; set; } = "";
+
+    /// <summary>Current desktop browsers of different families and major versions.</summary>
+    public static IReadOnlyList<string> DefaultUserAgents { get; } =
+    [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/143.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:145.0) Gecko/20100101 Firefox/145.0",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36",
+    ];
+
+    /// <summary>The User-Agents in use: <see cref="UserAgents"/> without blanks, or the defaults.</summary>
+    public IReadOnlyList<string> EffectiveUserAgents =>
+        UserAgents.Where(agent => !string.IsNullOrWhiteSpace(agent)).Select(agent => agent.Trim()).ToArray() is { Length: > 0 } agents ? agents : DefaultUserAgents;
 }
 
 [OptionsValidator]

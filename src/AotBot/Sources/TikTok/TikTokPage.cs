@@ -117,18 +117,29 @@ internal sealed class TikTokWebItem(JsonElement item) : ITikTokItem
             var video = VideoElement;
             var codec = TikTokCodecs.Parse(video.Text("codecType"));
             var result = new List<TikTokRendition>();
-            if (video.Text("playAddr") is { } play) result.Add(new([play], codec));
-            if (video.Text("downloadAddr") is { } download) result.Add(new([download], codec));
+            if (video.Text("playAddr") is { } play) result.Add(new([play], codec, Width, Height));
+            if (video.Text("downloadAddr") is { } download) result.Add(new([download], codec, Width, Height) { Watermarked = true });
             foreach (var bitrate in video.Items("bitrateInfo"))
             {
                 var address = bitrate.Object("PlayAddr");
                 var urls = address.Texts("UrlList");
-                if (urls.Count > 0)
-                    result.Add(new(urls, TikTokCodecs.Parse(bitrate.Text("CodecType")), address.Int("Width"), address.Int("Height")));
+                if (urls.Count == 0) continue;
+                // "Format": "dash" gears (adapt_*, under /media-video-hvc1/) are video only; "mp4" and older
+                // entries without a Format are progressive files with sound.
+                var dash = string.Equals(bitrate.Text("Format"), "dash", StringComparison.OrdinalIgnoreCase)
+                    || urls.Any(url => url.Contains("/media-video-hvc1/", StringComparison.OrdinalIgnoreCase));
+                result.Add(new(urls, TikTokCodecs.Parse(bitrate.Text("CodecType")), address.Int("Width"), address.Int("Height"))
+                {
+                    DataSize = address.Number("DataSize"),
+                    HasSound = !dash,
+                });
             }
             return result;
         }
     }
+
+    // A post without video and without photos is what the page gives a logged-out visitor of an adults-only post.
+    public bool IsAgeRestricted => item.Flag("isContentClassified") || (!VideoElement.Exists() && !item.Object("imagePost").Exists());
 
     public int? Width => VideoElement.Int("width");
 

@@ -41,4 +41,58 @@ public sealed class InstagramShortcodeSpecs
     {
         Assert.Null(InstagramShortcode.TryParse(link));
     }
+
+    // The documented alphabet, and the mapping done here with arbitrary-size integers, independently of the code.
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    private static string Expected(string shortcode)
+    {
+        var id = System.Numerics.BigInteger.Zero;
+        foreach (var character in shortcode.Take(11)) id = id * 64 + Alphabet.IndexOf(character);
+        return id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Theory]
+    [InlineData("A", "0")]
+    [InlineData("B", "1")]
+    [InlineData("_", "63")]
+    [InlineData("BA", "64")]
+    [InlineData("C4xYz_AbCdE", null)]
+    [InlineData("CUIx2ZnvyJz", null)]
+    [InlineData("DAzkjIhvK6-", null)]
+    [InlineData("_____", null)]
+    public void I_get_the_media_id_of_a_shortcode_with_no_request(string value, string? known)
+    {
+        // Arrange
+        var shortcode = InstagramShortcode.TryParse($"https://www.instagram.com/p/{value.PadLeft(5, 'A')}/")!.Value;
+
+        // Act
+        var mediaId = shortcode.MediaId;
+
+        // Assert: leading 'A's are zeros, so padding keeps the number.
+        Assert.Equal(known ?? Expected(value), mediaId);
+        Assert.Equal(Expected(value.PadLeft(5, 'A')), mediaId);
+    }
+
+    [Fact]
+    public void Only_the_first_eleven_characters_of_a_long_shortcode_form_the_media_id()
+    {
+        var longer = InstagramShortcode.TryParse("https://www.instagram.com/p/C4xYz_AbCdEYWJhYmNkZWZn/")!.Value;
+        var plain = InstagramShortcode.TryParse("https://www.instagram.com/p/C4xYz_AbCdE/")!.Value;
+
+        Assert.Equal(plain.MediaId, longer.MediaId);
+        Assert.Equal("3320000000000000000".Length, plain.MediaId.Length);
+    }
+
+    [Theory]
+    [InlineData("https://www.instagram.com/share/BAHsxy4Vsf/", true)]
+    [InlineData("https://instagram.com/share/reel/BAHsxy4Vsf", true)]
+    [InlineData("https://www.instagram.com/share/p/BAHsxy4Vsf/?igsh=abc", true)]
+    [InlineData("https://www.instagram.com.evil.example/share/BAHsxy4Vsf/", false)]
+    [InlineData("https://www.instagram.com/share/", false)]
+    [InlineData("https://www.instagram.com/p/BAHsxy4Vsf/", false)]
+    public void I_can_tell_a_share_link_with_no_request(string link, bool expected)
+    {
+        Assert.Equal(expected, InstagramShortcode.IsShareLink(new Uri(link)));
+    }
 }

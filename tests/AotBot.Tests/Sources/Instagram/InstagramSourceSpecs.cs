@@ -6,9 +6,13 @@ using AotBot.Testing.FakeTikTok;
 
 namespace AotBot.Tests.Sources.Instagram;
 
+/// <summary>The downloader API path alone (<c>Instagram:Keyless=false</c>); the keyless paths: InstagramKeylessSpecs.</summary>
 public sealed class InstagramSourceSpecs
 {
     private const string Shortcode = "C4xYz_AbCdE";
+
+    private static IEnumerable<KeyValuePair<string, string?>> ApiOnly(FakeInstagramApi api) =>
+        SourcesTestHost.With(api.Settings(), ("Instagram:Keyless", "false"));
 
     [Fact]
     public async Task I_can_extract_a_reel_as_a_video_with_its_thumbnail_as_cover()
@@ -16,7 +20,7 @@ public sealed class InstagramSourceSpecs
         // Arrange
         await using var api = await FakeInstagramApi.StartAsync();
         api.Add(Shortcode, FakeInstagramMedia.Video(FakeMedia.Mp4(5000)));
-        using var host = new SourcesTestHost(api.Settings());
+        using var host = new SourcesTestHost(ApiOnly(api));
 
         // Act
         var video = Assert.IsType<Video>(await host.ExtractAsync($"https://www.instagram.com/reel/{Shortcode}/?igsh=tracking"));
@@ -32,22 +36,23 @@ public sealed class InstagramSourceSpecs
     }
 
     [Fact]
-    public async Task I_can_extract_a_carousel_as_a_slideshow_of_its_images_in_order()
+    public async Task I_can_extract_a_carousel_as_a_slideshow_of_its_images_and_videos_in_order()
     {
         // Arrange
         await using var api = await FakeInstagramApi.StartAsync();
         api.Add(Shortcode,
             FakeInstagramMedia.Image(FakeMedia.Jpeg(100)), FakeInstagramMedia.Video(),
             FakeInstagramMedia.Image(FakeMedia.Jpeg(200)), FakeInstagramMedia.Image(FakeMedia.Jpeg(300)));
-        using var host = new SourcesTestHost(api.Settings());
+        using var host = new SourcesTestHost(ApiOnly(api));
 
         // Act
         var slideshow = Assert.IsType<Slideshow>(await host.ExtractAsync($"https://www.instagram.com/p/{Shortcode}/"));
         var files = await host.Downloader.DownloadAllAsync(slideshow.Images, slideshow.Download, CancellationToken.None);
 
-        // Assert: the video item cannot join a photo group and is left out.
-        Assert.Equal([100, 200, 300], files.Select(outcome => outcome.File!.Length));
-        Assert.Equal(["/media/C4xYz_AbCdE/0", "/media/C4xYz_AbCdE/2", "/media/C4xYz_AbCdE/3"], slideshow.Images.Select(image => image.Urls[0].AbsolutePath));
+        // Assert: the video stays in its place, marked as a video.
+        Assert.Equal([100, 4096, 200, 300], files.Select(outcome => outcome.File!.Length));
+        Assert.Equal(["/media/C4xYz_AbCdE/0", "/media/C4xYz_AbCdE/1", "/media/C4xYz_AbCdE/2", "/media/C4xYz_AbCdE/3"], slideshow.Images.Select(image => image.Urls[0].AbsolutePath));
+        Assert.Equal([false, true, false, false], slideshow.Images.Select(image => image.IsVideo));
         foreach (var outcome in files) await outcome.File!.DisposeAsync();
     }
 
@@ -57,7 +62,7 @@ public sealed class InstagramSourceSpecs
         // Arrange
         await using var api = await FakeInstagramApi.StartAsync();
         api.Add(Shortcode, FakeInstagramMedia.Image());
-        using var host = new SourcesTestHost(api.Settings());
+        using var host = new SourcesTestHost(ApiOnly(api));
 
         // Act
         var slideshow = Assert.IsType<Slideshow>(await host.ExtractAsync($"https://instagram.com/p/{Shortcode}"));
@@ -76,7 +81,7 @@ public sealed class InstagramSourceSpecs
         // Arrange
         await using var api = await FakeInstagramApi.StartAsync();
         api.Fail(Shortcode, status);
-        using var host = new SourcesTestHost(api.Settings());
+        using var host = new SourcesTestHost(ApiOnly(api));
 
         // Act
         var error = await Assert.ThrowsAnyAsync<AotBotException>(() => host.ExtractAsync($"https://www.instagram.com/p/{Shortcode}/"));
@@ -89,18 +94,18 @@ public sealed class InstagramSourceSpecs
     public async Task I_get_not_found_for_a_post_the_api_does_not_know()
     {
         await using var api = await FakeInstagramApi.StartAsync();
-        using var host = new SourcesTestHost(api.Settings());
+        using var host = new SourcesTestHost(ApiOnly(api));
 
         await Assert.ThrowsAsync<InstagramNotFoundException>(() => host.ExtractAsync("https://www.instagram.com/p/Unknown123/"));
     }
 
     [Fact]
-    public async Task I_get_a_not_configured_error_without_an_api_key_and_no_call_is_made()
+    public async Task I_get_a_not_configured_error_with_keyless_off_and_no_api_key_and_no_call_is_made()
     {
         // Arrange
         await using var api = await FakeInstagramApi.StartAsync();
         api.Add(Shortcode, FakeInstagramMedia.Video());
-        using var host = new SourcesTestHost(api.Settings(withKey: false));
+        using var host = new SourcesTestHost(SourcesTestHost.With(api.Settings(withKey: false), ("Instagram:Keyless", "false")));
         var link = new Uri($"https://www.instagram.com/reel/{Shortcode}/");
 
         // Act
@@ -110,6 +115,7 @@ public sealed class InstagramSourceSpecs
         Assert.Equal("instagram", error.SourceName);
         Assert.Equal("instagram", host.Sources.Find(link)?.Name);
         Assert.Empty(api.Calls);
+        Assert.Empty(api.Requests);
     }
 
     [Fact]

@@ -20,11 +20,14 @@ public sealed class TikTokPageSpecs
         Assert.Equal("Monday mood 💃 #dance #fyp", video.Description);
         Assert.Equal(new PostStats(48213, 1204533), video.Stats);
         Assert.Equal((576, 1024, TimeSpan.FromSeconds(23)), (video.Width, video.Height, video.Duration));
-        // playAddr is H.265 on this page: the H.264 bitrate rendition (and its mirror) go first, the rest stay as fallbacks.
+        // playAddr is H.265 on this page: the H.264 bitrate rendition (and its mirror) go first, then H.265 by
+        // resolution, and the watermarked downloadAddr last.
         Assert.Contains("/h264_540a/", video.File.Urls[0].AbsoluteUri);
         Assert.Contains("/h264_540b/", video.File.Urls[1].AbsoluteUri);
-        Assert.Contains("/h265play/", video.File.Urls[2].AbsoluteUri);
+        Assert.Contains("/h265_720a/", video.File.Urls[2].AbsoluteUri);
+        Assert.Contains("/h265download/", video.File.Urls[^1].AbsoluteUri);
         Assert.Equal(7, video.File.Urls.Count);
+        Assert.Equal(new VideoRendition("h264", 576, 1024, 2811111, HasSound: true, Watermarked: false), video.Rendition);
         Assert.Contains("cover1", video.Cover!.Urls[0].AbsoluteUri);
         Assert.Contains("origin1", video.Cover.Urls[1].AbsoluteUri);
     }
@@ -151,7 +154,7 @@ public sealed class TikTokPageSpecs
 
         // Assert
         Assert.DoesNotContain(video.File.Urls, url => url.AbsoluteUri.Contains("h264"));
-        Assert.Contains("/h265play/", video.File.Urls[0].AbsoluteUri);
+        Assert.Contains("/h265_720a/", video.File.Urls[0].AbsoluteUri);
     }
 
     [Fact]

@@ -1,0 +1,92 @@
+using AotBot.Testing.FakeBotApi;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+
+namespace AotBot.Tests.Telegram;
+
+/// <summary>The fake Bot API refuses what Telegram would drop or refuse, so the bot's specs cannot pass on it.</summary>
+public sealed class FakeBotApiRulesSpecs : IAsyncLifetime
+{
+    private FakeBotApi _api = null!;
+    private HttpClient _http = null!;
+    private TelegramBotClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = await FakeBotApi.StartAsync();
+        _http = new HttpClient();
+        _client = new TelegramBotClient(new TelegramBotClientOptions(_api.Token, _api.BaseUrl.ToString()) { RetryThreshold = 0 }, _http);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _api.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(640, 360, false)]
+    [InlineData(320, 180, true)]
+    public async Task A_thumbnail_over_320_pixels_is_refused(int width, int height, bool accepted)
+    {
+        // Arrange
+        using var video = new MemoryStream(new byte[64]);
+        using var thumbnail = new MemoryStream(TestImages.Jpeg(width, height));
+
+        // Act
+        var error = await Record.ExceptionAsync(() => _client.SendVideo(42, InputFile.FromStream(video, "v.mp4"),
+            thumbnail: InputFile.FromStream(thumbnail, "t.jpg")));
+
+        // Assert
+        Assert.Equal(accepted, error is null);
+        if (!accepted) Assert.Contains($"{width}x{height}", Assert.IsType<ApiRequestException>(error).Message);
+    }
+
+    [Fact]
+    public async Task A_PNG_thumbnail_is_refused()
+    {
+        // Arrange
+        using var audio = new MemoryStream(new byte[64]);
+        using var thumbnail = new MemoryStream(TestImages.Encode(100, 100, SkiaSharp.SKEncodedImageFormat.Png));
+
+        // Act
+        var error = await Assert.ThrowsAsync<ApiRequestException>(() => _client.SendAudio(42, InputFile.FromStream(audio, "a.mp3"),
+            thumbnail: InputFile.FromStream(thumbnail, "t.png")));
+
+        // Assert
+        Assert.Contains("not a baseline JPEG", error.Message);
+    }
+
+    [Fact]
+    public async Task A_callback_query_answered_too_late_is_refused_as_too_old()
+    {
+        // Arrange
+        _api.MaxCallbackAnswerAge = TimeSpan.FromMilliseconds(200);
+        _api.Enqueue(_api.Updates.Callback(42, 42, "x", messageId: 1));
+        var updates = await _client.GetUpdates();
+        await Task.Delay(400);
+
+        // Act
+        var error = await Assert.ThrowsAsync<ApiRequestException>(() => _client.AnswerCallbackQuery(updates[0].CallbackQuery!.Id));
+
+        // Assert
+        Assert.Contains("query is too old", error.Message);
+        Assert.True(_api.CallbackAnswerAge(_api.CallsTo("answerCallbackQuery")[0]) >= TimeSpan.FromMilliseconds(400));
+    }
+
+    [Fact]
+    public async Task A_migrated_group_answers_every_call_with_its_new_id()
+    {
+        // Arrange
+        _api.MigrateChat(-5, -1000005);
+
+        // Act
+        var error = await Assert.ThrowsAsync<ApiRequestException>(() => _client.SendMessage(-5, "hi"));
+        var atNewId = await _client.SendMessage(-1000005, "hi");
+
+        // Assert
+        Assert.Equal((400, -1000005L), (error.ErrorCode, error.Parameters?.MigrateToChatId));
+        Assert.Equal(-1000005, atNewId.Chat.Id);
+    }
+}
