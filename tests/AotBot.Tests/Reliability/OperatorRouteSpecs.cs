@@ -49,7 +49,7 @@ public sealed class OperatorRouteSpecs : FakeSitesSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var reply = await bot.Api.WaitForCallAsync("sendMessage", c => c.ChatId == User);
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
         var expected = Text(bot, "error_network");
         var logs = await bot.StopAsync();
 
@@ -77,7 +77,7 @@ public sealed class OperatorRouteSpecs : FakeSitesSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var reply = await bot.Api.WaitForCallAsync("sendMessage", c => c.ChatId == User);
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
 
         // Assert
         Assert.Equal(Text(bot, "error_network"), reply["text"]);
@@ -107,12 +107,14 @@ public sealed class OperatorRouteSpecs : FakeSitesSpecs
         var video = (await bot.Api.WaitForCallsAsync("sendVideo", 1))[0];
         var id = bot.Api.Enqueue(bot.Updates.Callback(User, User, $"music_{post.Id}", messageId: 1));
         var answer = (await bot.Api.WaitForCallsAsync("answerCallbackQuery", 1))[0];
-        await bot.Api.WaitForConfirmationAsync(id);
+        var failure = await bot.Api.WaitForCallAsync("sendMessage", m => m.Sequence > answer.Sequence);
+        await bot.WaitForHandledAsync(id);
 
         // Assert
         Assert.Equal(post.VideoBytes, video.File("video")!.Bytes);
         Assert.Null(video.File("thumbnail"));
-        Assert.Equal(Text(bot, "error_network"), answer["text"]);
+        Assert.Null(answer["text"]);
+        Assert.Equal(Text(bot, "error_network"), failure["text"]);
         Assert.Empty(bot.Api.CallsTo("sendAudio"));
         AssertNothingArrived(bot);
     }
@@ -131,7 +133,7 @@ public sealed class OperatorRouteSpecs : FakeSitesSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var reply = await bot.Api.WaitForCallAsync("sendMessage", c => c.ChatId == User);
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
 
         // Assert
         Assert.Equal(Text(bot, "error_network"), reply["text"]);
@@ -150,7 +152,7 @@ public sealed class OperatorRouteSpecs : FakeSitesSpecs
         // Act
         var id = bot.Api.Enqueue(bot.Updates.Text(User, User, post.Link.ToString()));
         var video = (await bot.Api.WaitForCallsAsync("sendVideo", 1))[0];
-        await bot.Api.WaitForConfirmationAsync(id);
+        await bot.WaitForHandledAsync(id);
 
         // Assert
         Assert.Equal(post.VideoBytes, video.File("video")!.Bytes);

@@ -172,14 +172,14 @@ public sealed class WebhookHostileInputSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_same_update_posted_two_hundred_times_at_once_and_in_a_row_is_handled_once()
+    public async Task The_same_update_posted_two_hundred_times_forty_at_once_and_in_a_row_is_handled_once()
     {
         // Arrange
         var body = Encoding.UTF8.GetBytes(WithId(9_500_000, _bot.Api.Updates.Text(User, User, "/start")));
 
-        // Act
-        var together = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => PostAsync(body)));
-        for (var i = 0; i < 100; i++) (await PostAsync(body)).Dispose();
+        // Act: 40 at once is Telegram's default max_connections (past the listener's 64, a 503 is the right answer)
+        var together = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => PostAsync(body)));
+        for (var i = 0; i < 160; i++) (await PostAsync(body)).Dispose();
         await _bot.Api.WaitForCallAsync("sendMessage", c => c.ChatId == User);
         var replied = await RealUpdateIsAnsweredAsync(9_500_001);
 

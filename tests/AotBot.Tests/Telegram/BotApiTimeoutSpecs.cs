@@ -68,5 +68,5 @@ public sealed class BotApiTimeoutSpecs
     private static BotApi Api(FaultServer server, HttpLayerHost http, Microsoft.Extensions.Time.Testing.FakeTimeProvider time) =>
         new(new TelegramBotClient(new TelegramBotClientOptions(FakeBotApi.DefaultToken, server.BaseUrl.AbsoluteUri.TrimEnd('/')) { RetryThreshold = 0 },
                 http.Get<TelegramHttpClient>().Client),
-            new Pacer(time), time, NullLogger<BotApi>.Instance);
+            new Pacer(time), new ChatMigrations(new AotBot.Storage.InMemoryBotStore(), time, NullLogger<ChatMigrations>.Instance), time, NullLogger<BotApi>.Instance);
 }
