@@ -1,6 +1,7 @@
 // Load, memory and start-up driver for the published bot; bench/run.sh runs it and prints the README table.
-//   startup  --bin B [--runs 5] [--idle-seconds 10] [--trimmed-at-seconds 65]
-//                                                             start-up to first getUpdates; idle RSS and CPU, then RSS after the idle trim
+//   startup  --bin B [--runs 5] [--idle-seconds 10] [--trimmed-at-seconds 65] [--curve 5,15,30,60]
+//                                                             start-up to first getUpdates; idle RSS and CPU, then RSS after the idle trim;
+//                                                             the last run's RSS at each --curve second after the process started
 //   load     --bin B --images DIR [--users 200] [--videos 730] [--slideshows 20] [--music 250] [--seconds 55]
 //            per-kind phases (one job at a time: latency alone, CPU seconds per job) then the mixed run
 //   memory   --bin B --images DIR [--slideshows 10] [--per 12] [--width W --height H]
@@ -88,6 +89,8 @@ namespace AotBot.Bench.Load
                 Progress($"start-up {run}/{runs}: {startup.TotalMilliseconds:F0} ms to the first getUpdates");
                 if (run < runs) continue;
 
+                // Sampled alongside the measurements below (reading /proc does not disturb the bot).
+                var curve = SampleRssCurveAsync(rig.Bot, options.Text("curve", "5,15,30,60"));
                 var cpu = rig.Bot.CpuSeconds();
                 await Task.Delay(idle);
                 var (rss, peak) = rig.Bot.Memory();
@@ -112,8 +115,23 @@ namespace AotBot.Bench.Load
                 Result("trimmed_rss_mb", Mb(trimmedRss));
                 Result("trimmed_rss_anon_mb", Mb(trimmedAnonymous));
                 Result("trimmed_rss_file_mb", Mb(trimmedFileBacked));
+                foreach (var (second, rssAt) in await curve)
+                    Result($"rss_at_{second}s_mb", Mb(rssAt));
             }
             return 0;
+        }
+
+        /// <summary>RSS at each of <paramref name="seconds"/> (comma-separated) after the bot process started.</summary>
+        private static async Task<List<(int Second, long Rss)>> SampleRssCurveAsync(BotProcess bot, string seconds)
+        {
+            var samples = new List<(int, long)>();
+            foreach (var second in seconds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Order())
+            {
+                var wait = TimeSpan.FromSeconds(second) - Stopwatch.GetElapsedTime(bot.StartedAt);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                samples.Add((second, bot.Memory().Rss));
+            }
+            return samples;
         }
 
         public static async Task<int> LoadAsync(CommandLine options)

@@ -43,7 +43,7 @@ public static class AotBotHost
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         services.TryAddSingleton<MemoryBudget>();
-        services.AddSingleton<IdleTrimmer>();
+        services.TryAddSingleton<IdleTrimmer>();
         services.AddHostedService(static services => services.GetRequiredService<IdleTrimmer>());
         services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>(
             (host, hosting) => host.ShutdownTimeout = hosting.Value.ShutdownTimeout);

@@ -6,9 +6,11 @@ using ZLogger;
 namespace AotBot.Hosting;
 
 /// <summary>
-/// Gives memory back once no job has run for <c>Limits:IdleTrimSeconds</c>, after start-up and after every busy
-/// spell: the GC keeps a burst's regions committed and glibc its arenas, so a bot that handled ten slideshows would
-/// otherwise idle at four times its start-up size, and start-up itself leaves most of the binary resident.
+/// Gives memory back once no job has run for <c>Limits:IdleTrimSeconds</c> after every busy spell: the GC keeps a
+/// burst's regions committed and glibc its arenas, so a bot that handled ten slideshows would otherwise idle at four
+/// times its start-up size. Start-up itself leaves most of the binary resident, so the first trim comes sooner:
+/// <see cref="StartupDelay"/> after start, or a moment after the first getUpdates answer, whichever is first, so a
+/// bot a supervisor just restarted is lean within seconds rather than at twice its idle size for half a minute.
 /// </summary>
 public sealed class IdleTrimmer : IHostedService, IDisposable
 {
@@ -19,6 +21,13 @@ public sealed class IdleTrimmer : IHostedService, IDisposable
     private ITimer? _timer;
     private int _running;
     private bool _stopped;
+    private bool _startupPending;
+
+    /// <summary>The start-up trim comes this long after start at the latest (or after the idle time, if shorter).</summary>
+    internal static readonly TimeSpan StartupDelay = TimeSpan.FromSeconds(10);
+
+    // Time for the updates of the first answer to start their jobs, which call the trim off.
+    internal static readonly TimeSpan SettledDelay = TimeSpan.FromSeconds(1);
 
     public IdleTrimmer(IOptions<LimitsOptions> limits, TimeProvider time, ILogger<IdleTrimmer> logger)
         : this(TimeSpan.FromSeconds(limits.Value.IdleTrimSeconds), time, () => Trim(logger))
@@ -38,6 +47,8 @@ public sealed class IdleTrimmer : IHostedService, IDisposable
         lock (_gate)
         {
             _running++;
+            // The trim after this job covers start-up too.
+            _startupPending = false;
             Disarm();
         }
     }
@@ -46,7 +57,16 @@ public sealed class IdleTrimmer : IHostedService, IDisposable
     {
         lock (_gate)
         {
-            if (--_running == 0) Arm();
+            if (--_running == 0) Arm(_after);
+        }
+    }
+
+    /// <summary>Telegram answered a getUpdates: start-up is over, so the start-up trim need not wait any longer.</summary>
+    public void StartupSettled()
+    {
+        lock (_gate)
+        {
+            if (_startupPending && _running == 0) Arm(SettledDelay);
         }
     }
 
@@ -54,7 +74,8 @@ public sealed class IdleTrimmer : IHostedService, IDisposable
     {
         lock (_gate)
         {
-            if (_running == 0) Arm();
+            _startupPending = true;
+            if (_running == 0) Arm(_after < StartupDelay ? _after : StartupDelay);
         }
         return Task.CompletedTask;
     }
@@ -74,11 +95,11 @@ public sealed class IdleTrimmer : IHostedService, IDisposable
         }
     }
 
-    private void Arm()
+    private void Arm(TimeSpan due)
     {
         if (_after <= TimeSpan.Zero || _stopped) return;
         Disarm();
-        _timer = _time.CreateTimer(static state => ((IdleTrimmer)state!).Fire(), this, _after, Timeout.InfiniteTimeSpan);
+        _timer = _time.CreateTimer(static state => ((IdleTrimmer)state!).Fire(), this, due, Timeout.InfiniteTimeSpan);
     }
 
     private void Disarm()
@@ -92,6 +113,7 @@ public sealed class IdleTrimmer : IHostedService, IDisposable
         lock (_gate)
         {
             if (_running != 0 || _stopped || _timer is null) return;
+            _startupPending = false;
             Disarm();
         }
         // Outside the lock: a job starting now waits for no one (the GC pauses it for a few milliseconds at most).

@@ -1,56 +1,39 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Http;
 
 /// <summary>
 /// Refuses connections to loopback, private, link-local, CGNAT, multicast and unspecified addresses, checked after
-/// DNS resolution so a public-looking name that resolves to 127.0.0.1 is caught. URLs from third-party JSON are
-/// untrusted; the operator's own endpoints (override targets, the Telegram API base, proxies) are not checked.
-/// Trust goes to an endpoint (host and port), not to a host: a local Bot API server on 127.0.0.1:8081 must not open
-/// every other port of 127.0.0.1 to a media URL.
+/// DNS resolution so a public-looking name that resolves to 127.0.0.1 is caught. Guards the third-party route only
+/// (URLs that arrive in pages and API answers): trust follows the route a request took, never its address, so a
+/// media URL naming the exact host and port of a local Bot API server or an override target is refused like any
+/// other private address. Off with <c>Http:AllowPrivateNetworks</c> (tests).
 /// </summary>
-internal sealed class AddressGuard
+internal sealed class AddressGuard(IOptions<HttpOptions> options)
 {
-    private readonly bool _allowPrivate;
-    private readonly HashSet<(string Host, int Port)> _trusted = [];
-
-    public AddressGuard(IOptions<HttpOptions> options, HostOverrides overrides, IConfiguration configuration)
-    {
-        _allowPrivate = options.Value.AllowPrivateNetworks;
-        _trusted.UnionWith(overrides.Targets.Select(target => Endpoint(target.IdnHost, target.Port)));
-        // Read from configuration rather than IOptions<TelegramOptions>: resolving those validates the bot token,
-        // which the HTTP layer neither needs nor should fail on (tools and tests run without one).
-        var telegramBase = configuration["Telegram:ApiBaseUrl"] ?? new Telegram.TelegramOptions().ApiBaseUrl;
-        if (Uri.TryCreate(telegramBase, UriKind.Absolute, out var telegram)) _trusted.Add(Endpoint(telegram.IdnHost, telegram.Port));
-    }
-
-    public bool IsTrusted(string host, int port) => _allowPrivate || _trusted.Contains(Endpoint(host, port));
+    private readonly bool _allowPrivate = options.Value.AllowPrivateNetworks;
 
     /// <summary>Throws <see cref="AddressRefusedException"/> when the URL's host is an IP literal or name we refuse without DNS.</summary>
     public void CheckLiteral(Uri url)
     {
-        if (IsTrusted(url.IdnHost, url.Port)) return;
+        if (_allowPrivate) return;
         if (url.IsLoopback || (IPAddress.TryParse(url.IdnHost, out var address) && !IsPublic(address)))
             throw new AddressRefusedException(url.IdnHost);
     }
 
-    /// <summary>Resolves <paramref name="host"/> and returns the addresses we may connect to on <paramref name="port"/>, or throws <see cref="AddressRefusedException"/>.</summary>
-    public async ValueTask<IPAddress[]> ResolveAsync(string host, int port, CancellationToken cancellationToken)
+    /// <summary>Resolves <paramref name="host"/> and returns the addresses we may connect to, or throws <see cref="AddressRefusedException"/>.</summary>
+    public async ValueTask<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {
         var addresses = IPAddress.TryParse(host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (IsTrusted(host, port)) return addresses;
+        if (_allowPrivate) return addresses;
         // A name with both public and private answers connects to the public ones only.
         var allowed = Array.FindAll(addresses, IsPublic);
         return allowed.Length > 0 ? allowed : throw new AddressRefusedException(host);
     }
-
-    // IPv6 literals come bracketed from Uri.IdnHost and bare from the connect callback's DnsEndPoint.
-    private static (string Host, int Port) Endpoint(string host, int port) => (host.Trim('[', ']').ToLowerInvariant(), port);
 
     public static bool IsPublic(IPAddress address)
     {

@@ -16,8 +16,11 @@ internal sealed class HostOverrides
             _targets[host] = new Uri(target, UriKind.Absolute);
     }
 
-    /// <summary>Base URLs requests are redirected to; the address guard trusts their endpoints (they are the operator's choice).</summary>
+    /// <summary>Base URLs requests are redirected to.</summary>
     public IEnumerable<Uri> Targets => _targets.Values;
+
+    /// <summary>True when requests to <paramref name="logical"/>'s host are rewritten: the operator's route, not the URL's address.</summary>
+    public bool Covers(Uri logical) => _targets.ContainsKey(logical.IdnHost);
 
     public Uri Apply(Uri logical)
     {

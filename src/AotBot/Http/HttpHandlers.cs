@@ -5,30 +5,42 @@ using System.Net.Sockets;
 namespace AotBot.Http;
 
 /// <summary>
-/// Owns the process's one <see cref="SocketsHttpHandler"/> (connection pool) and one more per proxy URL, all
-/// connecting through the <see cref="AddressGuard"/>. Disposed by the host on shutdown.
+/// Owns the process's connection pools, disposed by the host on shutdown. Two pools, so trust follows the route:
+/// <see cref="Operator"/> for requests our code addressed through settings (Telegram API calls, requests rewritten by
+/// <c>Http:HostOverrides</c>, the configured fallback and Instagram APIs), which may reach private addresses; and
+/// <see cref="ThirdParty"/> for URLs from pages and API answers, whose connect step goes through the
+/// <see cref="AddressGuard"/>. Separate pools: a third-party request can never reuse a connection the operator pool
+/// opened to a private address. One more pool per proxy URL (the proxy is the operator's endpoint).
 /// </summary>
 internal sealed class HttpHandlers : IAsyncDisposable
 {
     private readonly AddressGuard _guard;
+    private readonly SocketsHttpHandler _thirdParty;
     private readonly ConcurrentDictionary<Uri, Lazy<HttpMessageInvoker>> _proxied = new();
 
     public HttpHandlers(AddressGuard guard)
     {
         _guard = guard;
-        Shared = CreateHandler(proxy: null);
-        Direct = new HttpMessageInvoker(Shared, disposeHandler: false);
+        OperatorHandler = CreateHandler(proxy: null, guarded: false);
+        Operator = new HttpMessageInvoker(OperatorHandler, disposeHandler: false);
+        _thirdParty = CreateHandler(proxy: null, guarded: true);
+        ThirdParty = new HttpMessageInvoker(_thirdParty, disposeHandler: false);
     }
 
-    /// <summary>The shared handler (no proxy): redirects, cookies and timeouts are ours, not the handler's.</summary>
-    public SocketsHttpHandler Shared { get; }
+    /// <summary>The operator pool's handler (no proxy): redirects, cookies and timeouts are ours, not the handler's.</summary>
+    public SocketsHttpHandler OperatorHandler { get; }
 
-    public HttpMessageInvoker Direct { get; }
+    /// <summary>Requests our code addressed through settings: may connect anywhere.</summary>
+    public HttpMessageInvoker Operator { get; }
 
-    public HttpMessageInvoker For(Uri? proxy) =>
-        proxy is null ? Direct : _proxied.GetOrAdd(proxy, p => new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(CreateHandler(p)))).Value;
+    /// <summary>Requests to URLs from third-party data: every non-public address refused at connect.</summary>
+    public HttpMessageInvoker ThirdParty { get; }
 
-    private SocketsHttpHandler CreateHandler(Uri? proxy)
+    public HttpMessageInvoker For(Uri? proxy, bool operatorRoute) =>
+        proxy is not null ? _proxied.GetOrAdd(proxy, p => new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(CreateHandler(p, guarded: false)))).Value
+        : operatorRoute ? Operator : ThirdParty;
+
+    private SocketsHttpHandler CreateHandler(Uri? proxy, bool guarded)
     {
         var handler = new SocketsHttpHandler
         {
@@ -39,9 +51,9 @@ internal sealed class HttpHandlers : IAsyncDisposable
             UseCookies = false,
             AllowAutoRedirect = false,
             UseProxy = proxy is not null,
-            // The proxy is the operator's endpoint: connect to it unguarded; the target's literal address is
+            // A proxy is the operator's endpoint: connect to it unguarded; a third-party target's literal address is
             // checked before the request (the proxy resolves names, so only literals can be checked).
-            ConnectCallback = proxy is null ? ConnectGuardedAsync : ConnectAsync,
+            ConnectCallback = guarded ? ConnectGuardedAsync : ConnectAsync,
         };
         if (proxy is not null) handler.Proxy = CreateProxy(proxy);
         return handler;
@@ -62,7 +74,7 @@ internal sealed class HttpHandlers : IAsyncDisposable
 
     private async ValueTask<Stream> ConnectGuardedAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var addresses = await _guard.ResolveAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+        var addresses = await _guard.ResolveAsync(context.DnsEndPoint.Host, cancellationToken).ConfigureAwait(false);
         return await ConnectToAsync(addresses, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
     }
 
@@ -90,8 +102,10 @@ internal sealed class HttpHandlers : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        Direct.Dispose();
-        Shared.Dispose();
+        Operator.Dispose();
+        OperatorHandler.Dispose();
+        ThirdParty.Dispose();
+        _thirdParty.Dispose();
         foreach (var invoker in _proxied.Values)
             if (invoker.IsValueCreated) invoker.Value.Dispose();
         return ValueTask.CompletedTask;

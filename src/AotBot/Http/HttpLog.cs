@@ -31,4 +31,7 @@ internal static partial class HttpLog
 
     [ZLoggerMessage(2008, LogLevel.Information, "Removed {count} temp files ({bytes} bytes) a killed run left in {directory}")]
     public static partial void StaleTempFilesRemoved(this ILogger logger, long count, long bytes, string directory);
+
+    [ZLoggerMessage(2020, LogLevel.Warning, "Telegram did not answer {method} within {seconds} s ({bytes} bytes sent); the call fails and is retried")]
+    public static partial void TelegramCallTimedOut(this ILogger logger, string method, double seconds, long bytes);
 }

@@ -12,7 +12,7 @@ public sealed record HttpOptions
     /// <remarks><para>Path and query are kept (appended to the base URL's path); the logical URL is what callers see.</para></remarks>
     public Dictionary<string, string> HostOverrides { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Allow connections to loopback/private/link-local addresses (tests only).</summary>
+    /// <summary>Let URLs from third-party data reach loopback/private/link-local addresses (tests only); the operator route always may.</summary>
     public bool AllowPrivateNetworks { get; set; }
 
     /// <summary>A proxy URL for all outgoing media/page requests.</summary>

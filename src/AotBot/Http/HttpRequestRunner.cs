@@ -24,10 +24,12 @@ internal sealed class FinalResponse(Uri url, HttpResponseMessage message, Attemp
 }
 
 /// <summary>
-/// GET with our redirect loop (host overrides and the address guard on every hop, at most
+/// GET with our redirect loop (host overrides and the route chosen on every hop, at most
 /// <see cref="MaxRedirects"/> hops, loops detected) inside our retry loop (408/429/5xx and transient transport
 /// failures; Retry-After or full-jitter backoff, all waiting on <see cref="TimeProvider"/>). Ends in the caller's
-/// result or an <see cref="HttpFetchException"/>.
+/// result or an <see cref="HttpFetchException"/>. A hop takes the operator route (<see cref="HttpHandlers.Operator"/>)
+/// when a host override rewrites it or when it stays on the host of an <see cref="DownloadContext.OperatorEndpoint"/>
+/// request; every other hop is third-party and guarded, whatever address it names.
 /// </summary>
 internal sealed class HttpRequestRunner(
     HttpHandlers handlers,
@@ -48,6 +50,7 @@ internal sealed class HttpRequestRunner(
     {
         var settings = options.Value;
         var current = url;
+        var operatorHost = context.OperatorEndpoint ? url.Authority : null;
         var visited = new HashSet<string>(StringComparer.Ordinal) { url.AbsoluteUri };
         var hops = 0;
         var attempt = 1;
@@ -65,10 +68,11 @@ internal sealed class HttpRequestRunner(
                     if (current.Scheme != Uri.UriSchemeHttp && current.Scheme != Uri.UriSchemeHttps)
                         throw Fail(HttpFailure.NetworkError, current, $"Only http and https URLs are fetched, not {current.Scheme}:.", null);
                     var physical = overrides.Apply(current);
+                    var operatorRoute = overrides.Covers(current) || string.Equals(current.Authority, operatorHost, StringComparison.OrdinalIgnoreCase);
                     var proxy = proxies.For(context, attempt);
-                    if (proxy is not null) guard.CheckLiteral(physical);
+                    if (proxy is not null && !operatorRoute) guard.CheckLiteral(physical);
                     using var request = CreateRequest(physical, current, context, settings, hops == 0 ? body : null);
-                    using var response = await handlers.For(proxy).SendAsync(request, scope.Token).ConfigureAwait(false);
+                    using var response = await handlers.For(proxy, operatorRoute).SendAsync(request, scope.Token).ConfigureAwait(false);
                     StoreCookies(response, current, context.Cookies);
                     status = (int)response.StatusCode;
                     if (kind != RequestKind.Hop && status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)

@@ -22,6 +22,7 @@ internal static class HttpServices
         services.AddSingleton<IWebClient, WebClient>();
         services.TryAddSingleton<BotMetrics>();
         services.TryAddSingleton<MemoryBudget>();
+        services.TryAddSingleton<IdleTrimmer>();
         services.AddSingleton<MediaMemory>();
         services.AddSingleton<IMediaDownloader, MediaDownloader>();
         services.AddHostedService<StaleTempFiles>();

@@ -8,5 +8,11 @@ namespace AotBot.Sources;
 /// </summary>
 public sealed record DownloadContext(CookieContainer Cookies, IReadOnlyDictionary<string, string> Headers, Uri? Proxy)
 {
+    /// <summary>
+    /// The request goes to an endpoint our code addressed through settings (the fallback or Instagram API), so it may
+    /// reach a private address; a redirect to another host leaves that route. Never set for URLs from third-party data.
+    /// </summary>
+    public bool OperatorEndpoint { get; init; }
+
     public static DownloadContext Plain() => new(new CookieContainer(), new Dictionary<string, string>(), null);
 }

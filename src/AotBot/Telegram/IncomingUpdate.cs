@@ -40,6 +40,8 @@ internal readonly record struct IncomingUpdate(long Id, Update? Update, string? 
     {
         if (element.ValueKind != JsonValueKind.Object
             || !element.TryGetProperty("update_id", out var idElement)
+            // TryGetInt64 throws rather than fails on a string, null, array or object: a hostile webhook body got a 500.
+            || idElement.ValueKind != JsonValueKind.Number
             || !idElement.TryGetInt64(out var id))
             return null;
         try

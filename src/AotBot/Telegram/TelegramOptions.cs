@@ -40,8 +40,23 @@ public sealed record TelegramOptions
     /// <summary>Sent by Telegram in <c>X-Telegram-Bot-Api-Secret-Token</c> with every update: 1-256 of A-Z a-z 0-9 _ -.</summary>
     public string WebhookSecret { get; set; } = "";
 
+    /// <summary>
+    /// The longest a JSON call to the Bot API may take, answer included; an upload gets 30 s plus 1 s per 256 KB
+    /// (at most 10 minutes) instead. A call that times out is retried like a 5xx. getUpdates keeps its own bound.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     internal bool IsWebhook => Mode.Equals("webhook", StringComparison.OrdinalIgnoreCase);
 }
 
 [OptionsValidator]
 internal sealed partial class TelegramOptionsValidator : IValidateOptions<TelegramOptions>;
+
+// Hand-written: RangeAttribute over TimeSpan needs a TypeConverter (not trim-safe).
+internal sealed class TelegramTimeoutCheck : IValidateOptions<TelegramOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TelegramOptions options) =>
+        options.RequestTimeout < TimeSpan.FromSeconds(1) || options.RequestTimeout > TimeSpan.FromMinutes(10)
+            ? ValidateOptionsResult.Fail("Telegram:RequestTimeout must be between 00:00:01 and 00:10:00: set AOTBOT_Telegram__RequestTimeout")
+            : ValidateOptionsResult.Success;
+}

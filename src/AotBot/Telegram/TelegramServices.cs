@@ -11,6 +11,7 @@ internal static class TelegramServices
     {
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
+        services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramTimeoutCheck>();
 
         services.AddSingleton<ITelegramBotClient>(provider =>
         {

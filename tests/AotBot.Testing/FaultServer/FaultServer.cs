@@ -117,7 +117,9 @@ public sealed class FaultServer : IAsyncDisposable
     {
         if (reply.SilentHead)
         {
-            _ = await stream.ReadAsync(new byte[1], token);
+            // Drain whatever the client still sends (an upload's body) until it gives up and closes.
+            var sink = new byte[16 * 1024];
+            while (await stream.ReadAsync(sink, token) > 0) { }
             return false;
         }
         var chunked = reply.Chunked || reply.Endless;

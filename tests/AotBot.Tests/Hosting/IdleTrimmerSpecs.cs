@@ -11,7 +11,7 @@ public sealed class IdleTrimmerSpecs
     private static readonly TimeSpan After = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task The_bot_gives_memory_back_once_after_start_up_when_no_job_comes()
+    public async Task The_bot_gives_memory_back_once_ten_seconds_after_start_up_when_no_job_comes()
     {
         // Arrange
         var time = new FakeTimeProvider();
@@ -20,13 +20,66 @@ public sealed class IdleTrimmerSpecs
         await trimmer.StartAsync(CancellationToken.None);
 
         // Act
-        time.Advance(After - TimeSpan.FromSeconds(1));
+        time.Advance(IdleTrimmer.StartupDelay - TimeSpan.FromSeconds(1));
         var early = trims;
         time.Advance(TimeSpan.FromSeconds(1));
+        var atTen = trims;
         time.Advance(After * 10);
 
-        // Assert: not before the quiet time, and once: an idle bot has nothing more to give back
+        // Assert: not before, not at the 30 s idle time, and once: an idle bot has nothing more to give back
         Assert.Equal(0, early);
+        Assert.Equal(1, atTen);
+        Assert.Equal(1, trims);
+    }
+
+    [Fact]
+    public async Task The_first_getUpdates_answer_brings_the_start_up_trim_forward_and_later_answers_do_not_repeat_it()
+    {
+        // Arrange
+        var time = new FakeTimeProvider();
+        var trims = 0;
+        using var trimmer = new IdleTrimmer(After, time, () => trims++);
+        await trimmer.StartAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        // Act
+        trimmer.StartupSettled();
+        time.Advance(IdleTrimmer.SettledDelay);
+        var afterAnswer = trims;
+        for (var i = 0; i < 5; i++)
+        {
+            trimmer.StartupSettled();
+            time.Advance(TimeSpan.FromSeconds(50));
+        }
+
+        // Assert
+        Assert.Equal(1, afterAnswer);
+        Assert.Equal(1, trims);
+    }
+
+    [Fact]
+    public async Task Updates_in_the_first_answer_start_jobs_and_the_trim_waits_for_the_quiet_time_after_them()
+    {
+        // Arrange
+        var time = new FakeTimeProvider();
+        var trims = 0;
+        using var trimmer = new IdleTrimmer(After, time, () => trims++);
+        await trimmer.StartAsync(CancellationToken.None);
+
+        // Act: the answer carries an update whose job starts within the settled delay
+        trimmer.StartupSettled();
+        trimmer.JobStarted();
+        time.Advance(IdleTrimmer.StartupDelay * 2);
+        var whileRunning = trims;
+        trimmer.JobEnded();
+        trimmer.StartupSettled();
+        time.Advance(IdleTrimmer.SettledDelay);
+        var rightAfter = trims;
+        time.Advance(After);
+
+        // Assert
+        Assert.Equal(0, whileRunning);
+        Assert.Equal(0, rightAfter);
         Assert.Equal(1, trims);
     }
 
@@ -100,6 +153,7 @@ public sealed class IdleTrimmerSpecs
         await stopping.StartAsync(CancellationToken.None);
 
         // Act
+        never.StartupSettled();
         never.JobStarted();
         never.JobEnded();
         await stopping.StopAsync(CancellationToken.None);

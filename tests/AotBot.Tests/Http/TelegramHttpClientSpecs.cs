@@ -6,9 +6,9 @@ namespace AotBot.Tests.Http;
 public sealed class TelegramHttpClientSpecs
 {
     [Fact]
-    public async Task I_can_reach_the_telegram_api_base_on_loopback_without_retries_while_other_loopback_hosts_are_refused()
+    public async Task I_can_reach_the_telegram_api_base_on_loopback_without_retries()
     {
-        // Arrange: the Bot API base is trusted by the guard; 127.0.0.1 by number is not
+        // Arrange: every Telegram call is one our code addressed, so the operator route reaches loopback
         await using var server = FaultServer.Start();
         server.Map("/bot1:x/getMe", FaultReply.Code(503));
         var (time, logs) = HttpTestData.Clock();
@@ -19,12 +19,10 @@ public sealed class TelegramHttpClientSpecs
 
         // Act
         using var response = await client.GetAsync($"http://localhost:{server.Port}/bot1:x/getMe");
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync($"http://127.0.0.1:{server.Port}/bot1:x/getMe"));
 
         // Assert
         Assert.Equal(503, (int)response.StatusCode);
         Assert.Single(server.Requests);
-        Assert.IsType<AddressRefusedException>(refused.InnerException);
     }
 
     [Fact]

@@ -193,7 +193,7 @@ internal sealed class InstagramSource(
         WebPage answer;
         try
         {
-            answer = await web.GetPageAsync(apiUrl, new DownloadContext(new CookieContainer(), headers, Proxy: null), cancellationToken)
+            answer = await web.GetPageAsync(apiUrl, new DownloadContext(new CookieContainer(), headers, Proxy: null) { OperatorEndpoint = true }, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (HttpFetchException error)

@@ -279,7 +279,7 @@ internal sealed partial class TikTokSource(
         // The key goes to the API only, never to the CDN: the media get a context of their own.
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Accept"] = "application/json" };
         if (!string.IsNullOrEmpty(settings.ApiFallbackKey)) headers[settings.ApiFallbackKeyHeader] = settings.ApiFallbackKey;
-        var apiContext = new DownloadContext(new CookieContainer(), headers, Proxy: null);
+        var apiContext = new DownloadContext(new CookieContainer(), headers, Proxy: null) { OperatorEndpoint = true };
 
         WebPage answer;
         try
