@@ -19,7 +19,9 @@ public sealed class DistrolessRootfsSpecs : IDisposable
 
     private async Task AssembleAsync(params string[] leaveOut)
     {
-        var result = await PublishedBinary.RunAsync([Script, PublishedBinary.Directory!, _root, .. leaveOut], fileName: "bash");
+        // Copying a few thousand files while other specs run: minutes, not the default minute.
+        var result = await PublishedBinary.RunAsync([Script, PublishedBinary.Directory!, _root, .. leaveOut], fileName: "bash",
+            timeout: TimeSpan.FromMinutes(3));
         Assert.True(result.ExitCode == 0, result.Stderr);
     }
 
