@@ -32,6 +32,6 @@ internal static partial class StorageLog
     [ZLoggerMessage(6009, LogLevel.Information, "Storage {provider}: another instance calls getUpdates; this one works the update queue and asks again every few seconds")]
     public static partial void NotPolling(this ILogger logger, string provider);
 
-    [ZLoggerMessage(6010, LogLevel.Warning, "Storage {provider}: the connection holding the poller lock is gone ({error}); polling stops until the lock is taken again")]
+    [ZLoggerMessage(6010, LogLevel.Warning, "Storage {provider}: the connection holding the poller lock is gone ({error}); another instance may poll now, or, while the database is away, this one polls on without it")]
     public static partial void PollerLockLost(this ILogger logger, string provider, string error);
 }
