@@ -63,6 +63,10 @@ public abstract class StorageOutageSpecs : IAsyncLifetime
         }
         // back: after the store's retry interval, a setting is saved again
         time.Advance(TimeSpan.FromSeconds(6));
+        // The queue's own calls (claims, heartbeats) probe the database too: an update arriving while such a probe is
+        // still connecting is held in memory, and a setting in it cannot be saved. Wait for the bot to see it back.
+        await BotHarness.AdvanceUntilAsync(time, () => bot.Logs.Text.Contains(" is available again after "), TimeSpan.FromMilliseconds(100),
+            limit: TimeSpan.FromSeconds(4));
         var after = bot.Api.Enqueue(bot.Updates.Text(User + 4, User + 4, "/mode"));
         await BotHarness.AdvanceUntilAsync(time, () => bot.Api.ConfirmedOffset > after, TimeSpan.FromMilliseconds(100), limit: TimeSpan.FromSeconds(4));
         // Stored is confirmed, not yet answered.
