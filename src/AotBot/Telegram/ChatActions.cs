@@ -34,8 +34,12 @@ internal sealed class ChatActions(BotApi api, TimeProvider time)
                     await Task.Delay(Interval, time, stop);
                 }
             }
-            catch (OperationCanceledException)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
+                // Stopped mid-call: the client reports a cancelled sendChatAction as whatever its read hit (a
+                // RequestException "during deserialization", say). The pulse is cosmetic, so nothing of it may
+                // reach the job: thrown from DisposeAsync it would replace the job's own error (a CDN failure
+                // read as "something went wrong" instead of error_network).
             }
         }
 
