@@ -15,8 +15,17 @@ public sealed record FuzzOptions
     /// <summary>Inputs per child process: a crash costs the rest of the batch a rerun, a start-up costs ~0.3 s.</summary>
     public int BatchSize { get; init; } = 250;
 
-    /// <summary>An input that takes longer than this is a hang.</summary>
+    /// <summary>
+    /// An input that costs the child more CPU time than this is a hang. CPU time, not wall time: on a loaded machine (CI runs
+    /// the native build and other suites beside this one) a 0.2 s decode can wait seconds for a core without being slow.
+    /// </summary>
     public TimeSpan HangLimit { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A child that answers nothing for this many times <see cref="HangLimit"/> of wall time is a hang too, burning CPU or not
+    /// (a decoder blocked on a lock uses none).
+    /// </summary>
+    public int WallFactor { get; init; } = 6;
 
     /// <summary>The child's start-up, allowed on top of <see cref="HangLimit"/> before its first input.</summary>
     public TimeSpan StartupAllowance { get; init; } = TimeSpan.FromSeconds(10);
@@ -44,7 +53,7 @@ public sealed record FuzzReport(
     public string Summary() =>
         $"{Iterations} inputs in {Elapsed.TotalSeconds:0.0} s ({ChildRuns} child runs): {Converted} converted, {Failed} refused, " +
         $"{Findings.Count(f => f.Kind == "crash")} crashes, {Findings.Count(f => f.Kind == "hang")} hangs; " +
-        $"slowest input {SlowestInput.TotalMilliseconds:0} ms; peak child RSS {PeakRssKb / 1024.0:0.0} MB";
+        $"slowest input {SlowestInput.TotalMilliseconds:0} ms of CPU; peak child RSS {PeakRssKb / 1024.0:0.0} MB";
 }
 
 /// <summary>
@@ -220,6 +229,8 @@ public static partial class ConvertFuzzer
         var gate = new Lock();
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.Zero;
+        var cpuAtProgress = TimeSpan.Zero;
+        var pid = 0;
         var summary = false;
         var errors = new ConcurrentQueue<string>();
         using var process = new Process { StartInfo = start };
@@ -234,8 +245,10 @@ public static partial class ConvertFuzzer
                 {
                     var rest = line[(colon + 2)..];
                     var failure = rest.StartsWith("failed: ", StringComparison.Ordinal) ? rest["failed: ".Length..] : null;
-                    answers[input.Iteration] = new Answer(input, failure, now - lastProgress);
+                    var cpu = CpuTime(pid);
+                    answers[input.Iteration] = new Answer(input, failure, cpu > cpuAtProgress ? cpu - cpuAtProgress : TimeSpan.Zero);
                     lastProgress = now;
+                    cpuAtProgress = cpu > cpuAtProgress ? cpu : cpuAtProgress;
                 }
                 else if (line.Contains(" converted, ", StringComparison.Ordinal))
                 {
@@ -248,6 +261,7 @@ public static partial class ConvertFuzzer
             if (e.Data is { } line) errors.Enqueue(line);
         };
         process.Start();
+        lock (gate) pid = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -257,11 +271,12 @@ public static partial class ConvertFuzzer
         while (!exited.IsCompleted)
         {
             peak = Math.Max(peak, PeakRssKb(process.Id));
-            TimeSpan since;
+            TimeSpan since, cpuSince;
             int answered;
-            lock (gate) (since, answered) = (clock.Elapsed - lastProgress, answers.Count);
+            var cpuNow = CpuTime(process.Id);
+            lock (gate) (since, cpuSince, answered) = (clock.Elapsed - lastProgress, cpuNow - cpuAtProgress, answers.Count);
             var allowed = options.HangLimit + (answered == 0 ? options.StartupAllowance : TimeSpan.Zero);
-            if (since > allowed)
+            if (cpuSince > allowed || since > allowed * options.WallFactor)
             {
                 hung = true;
                 process.Kill(entireProcessTree: true);
@@ -278,7 +293,7 @@ public static partial class ConvertFuzzer
         bool completed;
         lock (gate) completed = !hung && summary && code is 0 or 1;
         var detail = hung
-            ? $"no answer for {options.HangLimit.TotalSeconds:0} s"
+            ? $"no answer within {options.HangLimit.TotalSeconds:0} s of CPU time ({options.HangLimit.TotalSeconds * options.WallFactor:0} s of wall time)"
             : $"exit code {code}{Signal(code)}: {string.Join(" | ", errors.TakeLast(6))}";
         lock (gate) return new ChildRun(new Dictionary<int, Answer>(answers), completed, hung, detail, peak);
     }
@@ -291,6 +306,25 @@ public static partial class ConvertFuzzer
         139 => " (SIGSEGV)",
         _ => "",
     };
+
+    /// <summary>User plus system CPU time of a running process (all its threads), zero once it is gone.</summary>
+    private static TimeSpan CpuTime(int pid)
+    {
+        if (pid == 0) return TimeSpan.Zero;
+        try
+        {
+            // /proc/<pid>/stat: "pid (comm) state ..." where utime and stime are fields 14 and 15, in clock ticks (USER_HZ,
+            // 100 on every Linux the bot targets). comm may hold spaces, so count from the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
+            return TimeSpan.FromMilliseconds(ticks * 10);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
 
     /// <summary>VmHWM (peak resident set) of a running process in kB, 0 once it is gone.</summary>
     private static long PeakRssKb(int pid)
