@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AotBot.Hosting;
+namespace AotBot.Core;
 
 /// <summary>One path served on <c>Http:Listen</c>: health, readiness, metrics, the Telegram webhook.</summary>
 internal interface IHttpEndpoint

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AotBot.Imaging;
+namespace AotBot.Core;
 
 /// <summary>glibc's malloc, which libheif and libde265 allocate from.</summary>
 internal static partial class NativeHeap
