@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using AotBot.Core;
 using AotBot.Testing.FakeTikTok;
 
 namespace AotBot.Bench.Load;

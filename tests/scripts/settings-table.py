@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Prints README's configuration table from src/AotBot/Hosting/Settings.cs (the one catalogue of settings)."""
+"""Prints README's configuration table from src/AotBot/Core/Settings.cs (the one catalogue of settings)."""
 import re, pathlib
-src = pathlib.Path(__file__).resolve().parents[2] / "src/AotBot/Hosting/Settings.cs"
+src = pathlib.Path(__file__).resolve().parents[2] / "src/AotBot/Core/Settings.cs"
 rows = re.findall(r'new\("([^"]+)", "([^"]*)", "([^"]*)"(, Secret: true)?\)', src.read_text())
 print("| setting | environment variable | default | what it does |")
 print("|---|---|---|---|")

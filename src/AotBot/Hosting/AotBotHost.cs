@@ -1,3 +1,4 @@
+using AotBot.Core;
 using AotBot.Http;
 using AotBot.Imaging;
 using AotBot.Localization;

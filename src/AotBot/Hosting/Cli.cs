@@ -1,4 +1,5 @@
 using System.Reflection;
+using AotBot.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,8 +27,8 @@ public static partial class Cli
                 null or "run" => await RunBotAsync(rest, stderr),
                 "check-config" => CheckConfig(rest, stdout, stderr),
                 "healthcheck" => await HealthcheckAsync(rest, stdout, stderr),
-                "convert" => await Imaging.ConvertCommand.RunAsync(rest, stdout, stderr),
-                "extract" => await Sources.ExtractCommand.RunAsync(rest, stdout, stderr),
+                "convert" => await ConvertCommand.RunAsync(rest, stdout, stderr),
+                "extract" => await ExtractCommand.RunAsync(rest, stdout, stderr),
                 "doctor" => await Doctor.RunAsync(rest, stdout, stderr),
                 "help" => Help(stdout),
                 "version" => Version(stdout),

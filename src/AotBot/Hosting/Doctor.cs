@@ -1,3 +1,4 @@
+using AotBot.Core;
 using AotBot.Sources;
 using AotBot.Storage;
 using AotBot.Telegram;

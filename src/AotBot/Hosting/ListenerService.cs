@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using AotBot.Core;
 using AotBot.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using AotBot.Core;
 using AotBot.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

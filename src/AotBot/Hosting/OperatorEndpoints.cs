@@ -1,3 +1,5 @@
+using AotBot.Core;
+
 namespace AotBot.Hosting;
 
 /// <summary><c>/healthz</c>: the process is up and serving (liveness).</summary>

@@ -1,5 +1,5 @@
 using System.Buffers;
-using AotBot.Hosting;
+using AotBot.Core;
 using Microsoft.Extensions.Logging;
 
 namespace AotBot.Http;

@@ -55,7 +55,7 @@ public sealed record HttpOptions
     public int DownloadsPerJob { get; set; } = 4;
 
     /// <summary>The bot's own listener (health, readiness, metrics, webhook), e.g. <c>http://0.0.0.0:8080</c>; off when empty.</summary>
-    /// <remarks>Parsed and validated by <see cref="AotBot.Hosting.ListenAddress"/>; served by the Hosting listener.</remarks>
+    /// <remarks>Parsed, validated and served by the listener in Hosting (the top layer, which reads this setting; Http knows no listener).</remarks>
     public string Listen { get; set; } = "";
 }
 

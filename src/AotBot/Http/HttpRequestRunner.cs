@@ -1,6 +1,5 @@
 using System.Net;
-using AotBot.Hosting;
-using AotBot.Sources;
+using AotBot.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

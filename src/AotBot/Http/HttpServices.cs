@@ -1,4 +1,4 @@
-using AotBot.Hosting;
+using AotBot.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +27,18 @@ internal static class HttpServices
         services.AddSingleton<IMediaDownloader, MediaDownloader>();
         services.AddHostedService<StaleTempFiles>();
         services.AddSingleton<TelegramHttpClient>();
+        foreach (var key in ErrorKeys())
+            services.AddSingleton(key);
         return services;
     }
+
+    /// <summary>What the user reads when a request failed: the kind of failure decides.</summary>
+    internal static IEnumerable<ErrorKey> ErrorKeys() =>
+    [
+        new(typeof(HttpFetchException), "error_network"),
+        new(typeof(HttpFetchException), "error_deleted", e => ((HttpFetchException)e).Failure == HttpFailure.NotFound),
+        new(typeof(HttpFetchException), "error_rate_limit", e => ((HttpFetchException)e).Failure == HttpFailure.RateLimited),
+        new(typeof(HttpFetchException), "error_too_large", e => ((HttpFetchException)e).Failure == HttpFailure.TooLarge),
+        new(typeof(HttpFetchException), "error_network", e => ((HttpFetchException)e).Failure is HttpFailure.Forbidden or HttpFailure.NetworkError),
+    ];
 }

@@ -1,4 +1,3 @@
-using AotBot.Sources;
 
 namespace AotBot.Http;
 

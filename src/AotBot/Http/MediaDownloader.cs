@@ -1,5 +1,4 @@
-using AotBot.Hosting;
-using AotBot.Sources;
+using AotBot.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

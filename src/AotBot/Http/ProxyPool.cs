@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using AotBot.Sources;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using AotBot.Hosting;
+using AotBot.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +16,9 @@ internal sealed class TelegramHttpClient : IDisposable
     private static readonly TimeSpan UploadBase = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan UploadCap = TimeSpan.FromMinutes(10);
     private const long UploadBytesPerSecond = 256 * 1024;
+
+    /// <summary><c>Telegram:RequestTimeout</c> when unset; TelegramOptions takes its default from here (Http knows no Telegram).</summary>
+    internal static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(60);
 
     private readonly TimeProvider _time;
     private readonly BotMetrics _metrics;
@@ -35,7 +38,7 @@ internal sealed class TelegramHttpClient : IDisposable
         // which the HTTP layer neither needs nor should fail on; TelegramOptions validates the value at start-up.
         _requestTimeout = TimeSpan.TryParse(configuration["Telegram:RequestTimeout"], System.Globalization.CultureInfo.InvariantCulture, out var timeout)
             ? timeout
-            : new Telegram.TelegramOptions().RequestTimeout;
+            : DefaultRequestTimeout;
         // disposeHandler: false — the operator handler belongs to HttpHandlers, which the host disposes.
         Client = new HttpClient(new OverridingHandler(overrides, this) { InnerHandler = handlers.OperatorHandler }, disposeHandler: false)
         {

@@ -1,5 +1,5 @@
 using System.Text;
-using AotBot.Sources;
+using AotBot.Core;
 using Microsoft.Extensions.Logging;
 
 namespace AotBot.Http;
@@ -36,7 +36,7 @@ internal sealed class WebClient(HttpRequestRunner runner, ILogger<WebClient> log
         }
         catch (MediaTooLargeException ex)
         {
-            throw new HttpFetchException(HttpFailure.TooLarge, $"The page at {Hosting.Redaction.RedactUrl(url)} is over {PageByteLimit} bytes.", null, ex);
+            throw new HttpFetchException(HttpFailure.TooLarge, $"The page at {Redaction.RedactUrl(url)} is over {PageByteLimit} bytes.", null, ex);
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using AotBot.Hosting;
+using AotBot.Core;
 using AotBot.Imaging.Heif;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using AotBot.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,9 @@ internal static class ImagingServices
         services.AddSingleton<IValidateOptions<ImagingOptions>, ImagingOptionsValidator>();
         services.AddSingleton<HeicConverter>();
         services.AddSingleton<IImageConverter>(provider => provider.GetRequiredService<HeicConverter>());
-        services.AddSingleton<AotBot.Hosting.IReadinessCheck, ConversionReadinessCheck>();
+        services.AddSingleton<IReadinessCheck, ConversionReadinessCheck>();
+        // A conversion that failed is the bot's fault, not the post's: the generic apology.
+        services.AddSingleton(new ErrorKey(typeof(ImageConversionException), ErrorKey.Fallback));
         return services;
     }
 }

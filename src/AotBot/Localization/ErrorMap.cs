@@ -1,3 +1,5 @@
+using AotBot.Core;
+
 namespace AotBot.Localization;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace AotBot.Localization;
 /// </summary>
 internal sealed class ErrorMap
 {
-    public const string Fallback = "error";
+    public const string Fallback = ErrorKey.Fallback;
 
     private readonly Dictionary<Type, ErrorKey[]> _byType;
 

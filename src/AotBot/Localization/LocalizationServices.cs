@@ -1,5 +1,4 @@
-using AotBot.Http;
-using AotBot.Imaging;
+using AotBot.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AotBot.Localization;
@@ -15,10 +14,13 @@ internal static class LocalizationServices
         return services;
     }
 
-    /// <summary>The error map of the typed errors every capability shares; sources add their own.</summary>
+    /// <summary>
+    /// The error map of the typed errors every capability shares (the root namespace's); each capability adds its own
+    /// (Http its failed requests, Imaging its conversions, sources theirs), so this layer knows none of them.
+    /// </summary>
     internal static IEnumerable<ErrorKey> BuiltInErrorKeys() =>
     [
-        new(typeof(AotBotException), ErrorMap.Fallback),
+        new(typeof(AotBotException), ErrorKey.Fallback),
         new(typeof(UnsupportedLinkException), "link_error"),
         new(typeof(MediaDeletedException), "error_deleted"),
         new(typeof(MediaPrivateException), "error_private"),
@@ -27,15 +29,9 @@ internal static class LocalizationServices
         new(typeof(MediaAgeRestrictedException), "error_age_restricted"),
         new(typeof(RateLimitedException), "error_rate_limit"),
         new(typeof(NetworkException), "error_network"),
-        new(typeof(MediaExtractionException), ErrorMap.Fallback),
+        new(typeof(MediaExtractionException), ErrorKey.Fallback),
         new(typeof(MediaTooLongException), "error_too_long"),
         new(typeof(MediaTooLargeException), "error_too_large"),
         new(typeof(SourceNotConfiguredException), "error_source_disabled"),
-        new(typeof(ImageConversionException), ErrorMap.Fallback),
-        new(typeof(HttpFetchException), "error_network"),
-        new(typeof(HttpFetchException), "error_deleted", e => ((HttpFetchException)e).Failure == HttpFailure.NotFound),
-        new(typeof(HttpFetchException), "error_rate_limit", e => ((HttpFetchException)e).Failure == HttpFailure.RateLimited),
-        new(typeof(HttpFetchException), "error_too_large", e => ((HttpFetchException)e).Failure == HttpFailure.TooLarge),
-        new(typeof(HttpFetchException), "error_network", e => ((HttpFetchException)e).Failure is HttpFailure.Forbidden or HttpFailure.NetworkError),
     ];
 }

@@ -1,3 +1,5 @@
+using AotBot.Http;
+
 namespace AotBot.Sources;
 
 /// <summary>
@@ -27,9 +29,6 @@ public abstract record MediaPost
 public sealed record Author(string Username, string? Nickname);
 
 public sealed record PostStats(long? Likes, long? Plays);
-
-/// <summary>One downloadable file: the first URL, then fallbacks tried in order. <paramref name="IsVideo"/>: a video item of an album.</summary>
-public sealed record MediaFile(IReadOnlyList<Uri> Urls, int? Width = null, int? Height = null, bool IsVideo = false);
 
 public sealed record Video : MediaPost
 {

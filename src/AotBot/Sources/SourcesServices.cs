@@ -1,4 +1,4 @@
-using AotBot.Localization;
+using AotBot.Core;
 using AotBot.Sources.Instagram;
 using AotBot.Sources.TikTok;
 using Microsoft.Extensions.DependencyInjection;

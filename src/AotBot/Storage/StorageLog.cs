@@ -1,3 +1,4 @@
+using AotBot.Core;
 using Microsoft.Extensions.Logging;
 using ZLogger;
 

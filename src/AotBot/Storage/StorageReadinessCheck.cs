@@ -1,4 +1,4 @@
-using AotBot.Hosting;
+using AotBot.Core;
 
 namespace AotBot.Storage;
 

@@ -1,3 +1,4 @@
+using AotBot.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ internal static class StorageServices
         services.AddSingleton<IUpdateQueue, ResilientUpdateQueue>();
         services.AddSingleton<SingleInstanceLock>();
         services.AddSingleton<PollerElection>();
-        services.AddSingleton<AotBot.Hosting.IReadinessCheck, StorageReadinessCheck>();
+        services.AddSingleton<IReadinessCheck, StorageReadinessCheck>();
         // Registered before the Telegram services, so the schema is ready before the first update is taken.
         services.AddHostedService<StorageStartup>();
         return services;

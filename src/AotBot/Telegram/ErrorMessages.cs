@@ -1,5 +1,5 @@
 using System.Globalization;
-using AotBot.Hosting;
+using AotBot.Core;
 using AotBot.Localization;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using AotBot.Hosting;
+using AotBot.Core;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Telegram;

@@ -1,6 +1,6 @@
-using AotBot.Hosting;
-using AotBot.Sources;
+using AotBot.Core;
 using AotBot.Sources.TikTok;
+using AotBot.Sources;
 using Microsoft.Extensions.Logging;
 using Telegram.Bot;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using AotBot.Hosting;
+using AotBot.Core;
 using AotBot.Http;
 using AotBot.Imaging;
 using AotBot.Sources;

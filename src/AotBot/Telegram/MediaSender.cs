@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text;
-using AotBot.Hosting;
+using AotBot.Core;
 using AotBot.Http;
 using AotBot.Imaging;
 using AotBot.Localization;
-using AotBot.Sources;
 using AotBot.Sources.TikTok;
+using AotBot.Sources;
 using AotBot.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

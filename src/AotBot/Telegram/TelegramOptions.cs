@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AotBot.Http;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Telegram;
@@ -44,7 +45,7 @@ public sealed record TelegramOptions
     /// The longest a JSON call to the Bot API may take, answer included; an upload gets 30 s plus 1 s per 256 KB
     /// (at most 10 minutes) instead. A call that times out is retried like a 5xx. getUpdates keeps its own bound.
     /// </summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan RequestTimeout { get; set; } = TelegramHttpClient.DefaultRequestTimeout;
 
     internal bool IsWebhook => Mode.Equals("webhook", StringComparison.OrdinalIgnoreCase);
 }

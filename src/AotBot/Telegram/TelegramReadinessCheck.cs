@@ -1,4 +1,4 @@
-using AotBot.Hosting;
+using AotBot.Core;
 using AotBot.Http;
 using Telegram.Bot;
 

@@ -1,3 +1,4 @@
+using AotBot.Core;
 using AotBot.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -37,8 +38,8 @@ internal static class TelegramServices
         services.AddSingleton<IUpdateHandler, UpdateHandler>();
         services.AddSingleton<UpdateDispatcher>();
         services.AddUpdateReceiver();
-        services.AddSingleton<AotBot.Hosting.IReadinessCheck, TelegramReadinessCheck>();
-        services.AddSingleton<AotBot.Hosting.IReadinessCheck, InlineReadinessCheck>();
+        services.AddSingleton<IReadinessCheck, TelegramReadinessCheck>();
+        services.AddSingleton<IReadinessCheck, InlineReadinessCheck>();
         services.AddHostedService<BotService>();
         return services;
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AotBot.Hosting;
+using AotBot.Core;
 using AotBot.Storage;
 using Microsoft.Extensions.Logging;
 using Telegram.Bot.Types;

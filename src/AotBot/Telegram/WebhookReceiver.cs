@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AotBot.Hosting;
+using AotBot.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AotBot.Http;
 
 namespace AotBot.Testing.FakeBotApi;
 

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AotBot.Core;
 using AotBot.Testing.FakeTikTok;
 using Microsoft.AspNetCore.Http;
 

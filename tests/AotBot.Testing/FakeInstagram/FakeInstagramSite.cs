@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AotBot.Core;
 using Microsoft.AspNetCore.Http;
 
 namespace AotBot.Testing.FakeInstagram;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using AotBot.Core;
 using Microsoft.AspNetCore.Http;
 
 namespace AotBot.Testing.FakeTikTok;

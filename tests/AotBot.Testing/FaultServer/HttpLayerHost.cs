@@ -1,3 +1,4 @@
+using AotBot.Core;
 using AotBot.Hosting;
 using AotBot.Http;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using AotBot.Core;
 using AotBot.Hosting;
 using YamlDotNet.RepresentationModel;
 

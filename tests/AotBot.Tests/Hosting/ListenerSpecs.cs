@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using AotBot.Core;
 using AotBot.Hosting;
 using AotBot.Http;
 using Microsoft.Extensions.Configuration;

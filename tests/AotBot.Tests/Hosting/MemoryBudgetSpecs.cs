@@ -1,3 +1,4 @@
+using AotBot.Core;
 using AotBot.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

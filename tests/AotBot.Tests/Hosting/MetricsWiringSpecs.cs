@@ -1,9 +1,11 @@
+using AotBot.Core;
 using AotBot.Hosting;
+using AotBot.Http;
 using AotBot.Imaging;
 using AotBot.Sources;
 using AotBot.Testing.FakeBotApi;
-using AotBot.Testing.FaultServer;
 using AotBot.Testing.FakeTikTok;
+using AotBot.Testing.FaultServer;
 using AotBot.Tests.Http;
 using AotBot.Tests.Imaging;
 using AotBot.Tests.Telegram;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using AotBot.Core;
 using AotBot.Hosting;
 
 namespace AotBot.Tests.Hosting;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using AotBot.Core;
 using AotBot.Hosting;
 using AotBot.Http;
 using AotBot.Sources;

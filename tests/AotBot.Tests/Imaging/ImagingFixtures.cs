@@ -1,4 +1,5 @@
 using System.Text;
+using AotBot.Core;
 using AotBot.Hosting;
 using AotBot.Imaging;
 using Microsoft.Extensions.Logging.Abstractions;

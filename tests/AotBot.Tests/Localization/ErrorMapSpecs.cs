@@ -1,5 +1,7 @@
+using AotBot.Core;
 using AotBot.Hosting;
 using AotBot.Http;
+using AotBot.Imaging;
 using AotBot.Localization;
 using AotBot.Sources.Instagram;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +11,9 @@ namespace AotBot.Tests.Localization;
 public sealed class ErrorMapSpecs
 {
     private static readonly ErrorMap s_builtIn = new(LocalizationServices.BuiltInErrorKeys());
+
+    // Http registers the keys of its own failures, as sources do theirs; Localization knows none of them.
+    private static readonly ErrorMap s_withHttp = new(LocalizationServices.BuiltInErrorKeys().Concat(HttpServices.ErrorKeys()));
 
     private sealed class PrivateStoryException() : MediaPrivateException("A private story.");
 
@@ -48,7 +53,20 @@ public sealed class ErrorMapSpecs
     [InlineData(HttpFailure.NetworkError, "error_network")]
     public void I_get_a_key_for_each_kind_of_failed_request(HttpFailure failure, string key)
     {
-        Assert.Equal(key, s_builtIn.KeyFor(new HttpFetchException(failure, "failed")));
+        Assert.Equal(key, s_withHttp.KeyFor(new HttpFetchException(failure, "failed")));
+    }
+
+    [Fact]
+    public void Http_and_Imaging_register_their_own_errors_in_the_host()
+    {
+        // Without them a failed request would read as the generic "error", not "error_deleted"/"error_network"
+        Assert.Equal("error", s_builtIn.KeyFor(new HttpFetchException(HttpFailure.NotFound, "gone")));
+        using var host = AotBotHost.CreateBuilder([], Stream.Null).Build();
+        var map = host.Services.GetRequiredService<ErrorMap>();
+
+        Assert.Equal("error_deleted", map.KeyFor(new HttpFetchException(HttpFailure.NotFound, "gone")));
+        Assert.Equal("error_network", map.KeyFor(new HttpFetchException(HttpFailure.NetworkError, "down")));
+        Assert.Contains(host.Services.GetServices<ErrorKey>(), key => key.ExceptionType == typeof(ImageConversionException) && key.Key == "error");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AotBot.Core;
 using AotBot.Testing.FakeBotApi;
 using AotBot.Testing.FakeTikTok;
 using AotBot.Tests.Telegram;

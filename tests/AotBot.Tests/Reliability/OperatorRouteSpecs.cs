@@ -1,3 +1,4 @@
+using AotBot.Core;
 using AotBot.Testing.FakeTikTok;
 using AotBot.Testing.FaultServer;
 using AotBot.Tests.Telegram;

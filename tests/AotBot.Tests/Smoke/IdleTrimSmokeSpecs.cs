@@ -44,7 +44,7 @@ public sealed partial class IdleTrimSmokeSpecs : IAsyncLifetime
                 $"--Telegram:ApiBaseUrl={_api.BaseUrl}",
                 $"--Storage:ConnectionString=Data Source={Path.Combine(_dir, "bot.db")}",
                 "--Limits:IdleTrimSeconds=2",
-                "--Logging:LogLevel:AotBot.Hosting.IdleTrimmer=Debug",
+                "--Logging:LogLevel:AotBot.Core.IdleTrimmer=Debug",
             ],
             new Dictionary<string, string?> { ["BOT_TOKEN"] = _api.Token }, fileName: Path.Combine(shipped, "aotbot"));
 

@@ -1,4 +1,5 @@
 using System.Text;
+using AotBot.Core;
 using AotBot.Hosting;
 using AotBot.Storage;
 using AotBot.Testing.FakeBotApi;

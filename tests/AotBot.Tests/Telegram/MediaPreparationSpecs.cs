@@ -1,9 +1,10 @@
+using AotBot.Core;
+using AotBot.Hosting;
 using AotBot.Http;
 using AotBot.Imaging;
 using AotBot.Telegram;
 using AotBot.Tests.Http;
 using AotBot.Tests.Imaging;
-using AotBot.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using AotBot.Core;
 using AotBot.Hosting;
 using AotBot.Localization;
 using AotBot.Testing.FakeTikTok;

@@ -88,7 +88,7 @@ public sealed class UpdateDispatcherSpecs : IDisposable
     private UpdateDispatcher Dispatcher(IUpdateHandler handler, IUpdateQueue? queue = null, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        var dispatcher = new UpdateDispatcher(handler, queue ?? _queue, new Pacer(time), new AotBot.Hosting.BotMetrics(time), time,
+        var dispatcher = new UpdateDispatcher(handler, queue ?? _queue, new Pacer(time), new AotBot.Core.BotMetrics(time), time,
             NullLogger<UpdateDispatcher>.Instance);
         dispatcher.Start(0);
         return dispatcher;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AotBot.Core;
 using AotBot.Hosting;
 using AotBot.Telegram;
 using AotBot.Testing.FakeBotApi;

@@ -1,4 +1,4 @@
-using AotBot.Hosting;
+using AotBot.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,5 @@
+using AotBot.Http;
+
 namespace AotBot.Sources.TikTok;
 
 /// <summary>

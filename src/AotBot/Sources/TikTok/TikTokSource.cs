@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using AotBot.Hosting;
+using AotBot.Core;
 using AotBot.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

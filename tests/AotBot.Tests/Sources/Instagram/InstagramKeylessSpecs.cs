@@ -1,6 +1,7 @@
+using AotBot.Core;
 using AotBot.Hosting;
-using AotBot.Sources;
 using AotBot.Sources.Instagram;
+using AotBot.Sources;
 using AotBot.Testing.FakeInstagram;
 using AotBot.Testing.FakeTikTok;
 using Microsoft.Extensions.Logging;

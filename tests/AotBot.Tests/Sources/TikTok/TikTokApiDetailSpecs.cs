@@ -1,5 +1,6 @@
-using AotBot.Sources;
+using AotBot.Http;
 using AotBot.Sources.TikTok;
+using AotBot.Sources;
 using static AotBot.Tests.Sources.TikTok.TikTokFixtures;
 
 namespace AotBot.Tests.Sources.TikTok;

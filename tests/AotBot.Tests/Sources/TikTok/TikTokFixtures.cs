@@ -1,5 +1,6 @@
-using AotBot.Sources;
+using AotBot.Http;
 using AotBot.Sources.TikTok;
+using AotBot.Sources;
 
 namespace AotBot.Tests.Sources.TikTok;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AotBot.Core;
 using AotBot.Hosting;
 using AotBot.Sources;
 using AotBot.Testing.FakeTikTok;

@@ -1,14 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using AotBot.Hosting;
+using AotBot.Core;
 using AotBot.Http;
 using AotBot.Localization;
 using AotBot.Sources.Instagram;
 using AotBot.Sources.TikTok;
+using AotBot.Sources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace AotBot.Sources;
+namespace AotBot.Hosting;
 
 /// <summary>
 /// <c>aotbot extract &lt;link&gt; [-v] [--Section:Key=value ...]</c>: runs the configured sources on one link and prints,

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace AotBot.Imaging;
+namespace AotBot.Core;
 
-/// <summary>glibc's malloc, which libheif and libde265 allocate from.</summary>
+/// <summary>glibc's malloc, which libheif and libde265 allocate from; Imaging tunes it, the idle trim gives it back.</summary>
 internal static partial class NativeHeap
 {
     // mallopt's M_MMAP_THRESHOLD, and the fixed value we give it.

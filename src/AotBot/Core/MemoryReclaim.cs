@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using AotBot.Imaging;
 
-namespace AotBot.Hosting;
+namespace AotBot.Core;
 
 /// <summary>Ways the process gives memory back to the system.</summary>
 internal static partial class MemoryReclaim

@@ -1,8 +1,11 @@
 using System.Text;
 
-namespace AotBot.Hosting;
+namespace AotBot.Core;
 
-/// <summary>One path served on <c>Http:Listen</c>: health, readiness, metrics, the Telegram webhook.</summary>
+/// <summary>
+/// One path served on <c>Http:Listen</c>: health, readiness, metrics, the Telegram webhook. The contract lives in Core so
+/// a capability (the webhook) can offer a path without knowing the listener, which sits at the top with the host.
+/// </summary>
 internal interface IHttpEndpoint
 {
     /// <summary>The exact path served (no query), or null when the endpoint is switched off by configuration.</summary>
@@ -17,7 +20,7 @@ internal interface IHttpEndpoint
     ListenerResponse? Screen(ListenerRequest head) => null;
 }
 
-/// <summary>A request as the listener read it: the whole body is in memory (at most <see cref="ServerLimits.MaxBodyBytes"/>).</summary>
+/// <summary>A request as the listener read it: the whole body is in memory (at most the listener's <c>ServerLimits.MaxBodyBytes</c>).</summary>
 internal sealed record ListenerRequest(string Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Headers, ReadOnlyMemory<byte> Body)
 {
     /// <summary>The first header of that name (case-insensitive), or null.</summary>

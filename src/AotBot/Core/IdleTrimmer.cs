@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZLogger;
 
-namespace AotBot.Hosting;
+namespace AotBot.Core;
 
 /// <summary>
 /// Gives memory back once no job has run for <c>Limits:IdleTrimSeconds</c> after every busy spell: the GC keeps a
@@ -130,7 +130,7 @@ public sealed class IdleTrimmer : IHostedService, IDisposable
     }
 }
 
-internal static partial class HostingLog
+internal static partial class CoreLog
 {
     [ZLoggerMessage(1004, LogLevel.Debug, "Idle: memory given back, resident {beforeMb} MB -> {afterMb} MB ({pagedOutMb} MB of shipped files paged out) in {ms} ms")]
     public static partial void IdleTrimmed(this ILogger logger, long beforeMb, long afterMb, long pagedOutMb, long ms);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZLogger;
 
-namespace AotBot.Hosting;
+namespace AotBot.Core;
 
 /// <summary>
 /// Keeps the process under <c>Limits:MemoryBudgetMB</c> by making new jobs wait for room instead of letting the heap
@@ -126,7 +126,7 @@ public sealed class MemoryGate(MemoryBudget budget) : IDisposable
     public void Dispose() => _admission.Dispose();
 }
 
-internal static partial class HostingLog
+internal static partial class CoreLog
 {
     [ZLoggerMessage(1001, LogLevel.Warning, "Memory budget reached ({usedMb} MB of {budgetMb} MB): new jobs wait")]
     public static partial void MemoryBudgetWaiting(this ILogger logger, long usedMb, long budgetMb);

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AotBot.Hosting;
+namespace AotBot.Core;
 
 /// <summary>
 /// One condition <c>/readyz</c> reports (Telegram reachable, storage reachable, conversion queue not saturated).

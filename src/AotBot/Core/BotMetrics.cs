@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace AotBot.Hosting;
+namespace AotBot.Core;
 
 /// <summary>
 /// The bot's metrics, served as Prometheus text on <c>/metrics</c>. One singleton; every method is thread-safe and

@@ -1,7 +1,7 @@
-using AotBot.Hosting;
+using AotBot.Imaging;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AotBot.Imaging;
+namespace AotBot.Hosting;
 
 /// <summary>
 /// <c>aotbot convert &lt;files...&gt; [-o DIR] [--quality N] [--Section:Key=value ...]</c>: the bot's conversion

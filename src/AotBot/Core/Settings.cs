@@ -1,4 +1,4 @@
-namespace AotBot.Hosting;
+namespace AotBot.Core;
 
 /// <summary>One configuration setting as an operator sees it: key, default, what it does.</summary>
 public sealed record Setting(string Key, string Default, string Description, bool Secret = false)

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace AotBot.Hosting;
+namespace AotBot.Core;
 
 /// <summary>Removes bot tokens from text that leaves the process (logs, exception messages, CLI output).</summary>
 public static partial class Redaction

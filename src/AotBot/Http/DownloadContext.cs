@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace AotBot.Sources;
+namespace AotBot.Http;
 
 /// <summary>
 /// Per-job download state a source hands to the downloader: the cookies its page set, the headers its CDN wants,
