@@ -179,6 +179,8 @@ internal sealed class LoadBotApi : IAsyncDisposable
                 break;
             case "sendAudio":
                 job.MarkAudioSent();
+                // The button's callback is answered (empty) before the audio: the audio is the music press's answer.
+                if (job.Kind == JobKind.Music) job.Answer(now, "ok");
                 break;
             case "sendVideo" or "sendDocument" when job.Kind == JobKind.Video:
                 job.Answer(now, "ok");
@@ -190,8 +192,8 @@ internal sealed class LoadBotApi : IAsyncDisposable
                 job.Answer(now, caption ? "ok" : text);
                 break;
             case "answerCallbackQuery" when job.Kind == JobKind.Music:
-                var failure = call.Fields.GetValueOrDefault("text");
-                job.Answer(now, job.AudioSent && string.IsNullOrEmpty(failure) ? "ok" : failure ?? "no audio");
+                // Empty: the audio (or a failure message) follows; a text here is an answer of its own.
+                if (call.Fields.GetValueOrDefault("text") is { Length: > 0 } failure) job.Answer(now, failure);
                 break;
         }
     }

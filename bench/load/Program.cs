@@ -4,6 +4,9 @@
 //                                                             the last run's RSS at each --curve second after the process started
 //   load     --bin B --images DIR [--users 200] [--videos 730] [--slideshows 20] [--music 250] [--seconds 55]
 //            per-kind phases (one job at a time: latency alone, CPU seconds per job) then the mixed run
+//   instances --bin B [--instances 1] [--postgres CONNECTION] [--users 200] [--videos 300] [--music 100]
+//            the load mix queued at once to N instances (PostgreSQL; SQLite without --postgres): updates/s answered,
+//            p50/p95, and PostgreSQL's transactions and statement milliseconds per update (pg_stat_database)
 //   memory   --bin B --images DIR [--slideshows 10] [--per 12] [--width W --height H]
 //            [--hold-seconds S]  N slideshows of M HEIC images sent at once; peak RSS
 // The load mix stays within Telegram's 30 messages/s: a 10-photo slideshow is 12 messages (the "converting" notice,
@@ -23,6 +26,7 @@ return options.Mode switch
     "startup" => await Scenarios.StartupAsync(options),
     "load" => await Scenarios.LoadAsync(options),
     "memory" => await Scenarios.MemoryAsync(options),
+    "instances" => await Scenarios.InstancesAsync(options),
     _ => CommandLine.Usage(),
 };
 
@@ -241,6 +245,90 @@ namespace AotBot.Bench.Load
             await Task.Delay(TimeSpan.FromSeconds(5));
             Result("load_rss_after_5s_mb", Mb(rig.Bot.Memory().Rss));
             return mixed.Count == answered.Count ? 0 : 1;
+        }
+
+        /// <summary>
+        /// The load mix (video links and music presses, two updates per user) queued at once, worked by N instances on
+        /// one PostgreSQL or by one on SQLite: how fast it drains, how long each waited, what the store spent per update.
+        /// Telegram's 30 messages a second are shared by the instances, so that is the ceiling whatever N is.
+        /// </summary>
+        public static async Task<int> InstancesAsync(CommandLine options)
+        {
+            var instances = options.Int("instances", 1);
+            var postgres = options.Values.GetValueOrDefault("postgres");
+            var name = postgres is null ? "sqlite" : $"postgres-{instances}";
+            var rigOptions = options.Rig($"instances-{name}");
+            if (postgres is not null)
+            {
+                // A schema of its own: the fakes number updates from the same id each run, and a queue that stored
+                // them before would drop them as redeliveries.
+                var schema = $"bench_{instances}_{System.Environment.ProcessId}";
+                await using (var connection = new Npgsql.NpgsqlConnection(postgres))
+                {
+                    await connection.OpenAsync();
+                    await using var create = new Npgsql.NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
+                    await create.ExecuteNonQueryAsync();
+                }
+                postgres = new Npgsql.NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString;
+            }
+            if (postgres is not null)
+                rigOptions = rigOptions with { BotArgs = [.. rigOptions.BotArgs, "--Storage:Provider=postgres", $"--Storage:ConnectionString={postgres}"] };
+            var video = FakeMedia.Mp4(512 * 1024);
+            await using var rig = await Rig.StartAsync(rigOptions, instances: instances);
+            await rig.WaitForPollingAsync(TimeSpan.FromSeconds(60));
+            // Every instance up and heartbeating (they share the message budget from their first heartbeat).
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            const long firstUser = 7_200_001;
+            await RunAloneAsync(rig, [() => rig.Link(firstUser, rig.VideoPost(video)).Job]);
+
+            var users = options.Int("users", 200);
+            var videos = options.Int("videos", 300);
+            var music = options.Int("music", 100);
+            var posts = Enumerable.Range(0, videos).Select(_ => rig.VideoPost(video)).ToList();
+            var before = await StoreCountersAsync(postgres);
+            var cpuBefore = rig.Bots.Sum(b => b.CpuSeconds());
+            var started = Stopwatch.GetTimestamp();
+            var jobs = new List<Job>();
+            for (var i = 0; i < videos + music; i++)
+            {
+                var user = firstUser + 1 + i % users;
+                jobs.Add(i < videos ? rig.Link(user, posts[i]).Job : rig.Music(user, posts[i - videos]));
+            }
+            await WaitAllAsync(jobs, JobTimeout, CancellationToken.None);
+            var drained = Stopwatch.GetElapsedTime(started);
+            var cpuUsed = rig.Bots.Sum(b => b.CpuSeconds()) - cpuBefore;
+            // PostgreSQL's backends report their counters within a second or so of a transaction.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var after = await StoreCountersAsync(postgres);
+            var answered = jobs.Where(j => j.Answers > 0).ToList();
+            Result($"instances_{name}_updates", jobs.Count.ToString(CultureInfo.InvariantCulture));
+            Result($"instances_{name}_answered", answered.Count.ToString(CultureInfo.InvariantCulture));
+            Result($"instances_{name}_ok", jobs.Count(j => j.Succeeded).ToString(CultureInfo.InvariantCulture));
+            Result($"instances_{name}_twice", jobs.Count(j => j.Answers > 1).ToString(CultureInfo.InvariantCulture));
+            Result($"instances_{name}_drained_s", Seconds(drained));
+            Result($"instances_{name}_per_s", (answered.Count / drained.TotalSeconds).ToString("F1", CultureInfo.InvariantCulture));
+            Result($"instances_{name}_p50_ms", Ms(Percentile(answered.Select(j => j.Latency), 50)));
+            Result($"instances_{name}_p95_ms", Ms(Percentile(answered.Select(j => j.Latency), 95)));
+            Result($"instances_{name}_cpu_s", cpuUsed.ToString("F1", CultureInfo.InvariantCulture));
+            if (before is { } b && after is { } a)
+            {
+                Result($"instances_{name}_store_tx_per_update", ((a.Transactions - b.Transactions) / (double)jobs.Count).ToString("F1", CultureInfo.InvariantCulture));
+                Result($"instances_{name}_store_ms_per_update", ((a.ActiveMs - b.ActiveMs) / jobs.Count).ToString("F2", CultureInfo.InvariantCulture));
+            }
+            return answered.Count == jobs.Count ? 0 : 1;
+        }
+
+        /// <summary>PostgreSQL's committed and rolled-back transactions and its backends' statement time (ms) in this database.</summary>
+        private static async Task<(long Transactions, double ActiveMs)?> StoreCountersAsync(string? postgres)
+        {
+            if (postgres is null) return null;
+            await using var connection = new Npgsql.NpgsqlConnection(postgres);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT xact_commit + xact_rollback, active_time FROM pg_stat_database WHERE datname = current_database()", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            return (reader.GetInt64(0), reader.GetDouble(1));
         }
 
         public static async Task<int> MemoryAsync(CommandLine options)

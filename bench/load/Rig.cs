@@ -16,21 +16,27 @@ internal sealed class Rig : IAsyncDisposable
     private static readonly byte[] s_mp3 = FakeMedia.Mp3(240 * 1024);
     private long _nextPostId = 7_350_810_998_023_000_000;
 
-    private Rig(JobBook jobs, LoadBotApi api, LoadTikTok tikTok, BotProcess bot)
+    private Rig(JobBook jobs, LoadBotApi api, LoadTikTok tikTok, IReadOnlyList<BotProcess> bots)
     {
         Jobs = jobs;
         Api = api;
         TikTok = tikTok;
-        Bot = bot;
+        Bots = bots;
     }
 
     public JobBook Jobs { get; }
     public LoadBotApi Api { get; }
     public LoadTikTok TikTok { get; }
-    public BotProcess Bot { get; }
+    /// <summary>The first bot (the only one but in the several-instances run).</summary>
+    public BotProcess Bot => Bots[0];
 
-    /// <summary>Starts the fakes and the bot; <paramref name="freshDatabase"/> deletes the bot's database of an earlier run first.</summary>
-    public static async Task<Rig> StartAsync(RigOptions options, bool freshDatabase = true)
+    public IReadOnlyList<BotProcess> Bots { get; }
+
+    /// <summary>
+    /// Starts the fakes and the bot (<paramref name="instances"/> of them, each in a data dir of its own, for a shared
+    /// database the bot arguments name); <paramref name="freshDatabase"/> deletes the bot's database of an earlier run first.
+    /// </summary>
+    public static async Task<Rig> StartAsync(RigOptions options, bool freshDatabase = true, int instances = 1)
     {
         // The fakes number updates from the same id each time: a database that already handled those ids would drop them.
         if (freshDatabase)
@@ -41,8 +47,11 @@ internal sealed class Rig : IAsyncDisposable
         var jobs = new JobBook();
         var api = await LoadBotApi.StartAsync(jobs, options.ApiDelay, ProcessingText());
         var tikTok = await LoadTikTok.StartAsync(jobs, options.PageDelay, options.CdnDelay);
-        var bot = BotProcess.Start(options.Binary, options.DataDir, api.BaseUrl, [.. tikTok.BotArgs, .. options.BotArgs], options.Environment);
-        return new Rig(jobs, api, tikTok, bot);
+        var bots = Enumerable.Range(0, instances)
+            .Select(i => BotProcess.Start(options.Binary, i == 0 ? options.DataDir : $"{options.DataDir}-{i}", api.BaseUrl,
+                [.. tikTok.BotArgs, .. options.BotArgs], options.Environment))
+            .ToList();
+        return new Rig(jobs, api, tikTok, bots);
     }
 
     /// <summary>Time from starting the process to its first getUpdates.</summary>
@@ -97,11 +106,11 @@ internal sealed class Rig : IAsyncDisposable
     {
         try
         {
-            await Bot.StopAsync(TimeSpan.FromSeconds(30));
+            await Task.WhenAll(Bots.Select(b => b.StopAsync(TimeSpan.FromSeconds(30))));
         }
         finally
         {
-            await Bot.DisposeAsync();
+            foreach (var bot in Bots) await bot.DisposeAsync();
             await Api.DisposeAsync();
             await TikTok.DisposeAsync();
         }

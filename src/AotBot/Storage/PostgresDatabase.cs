@@ -24,6 +24,9 @@ internal sealed class PostgresDatabase : SqlDatabase
 
     public override string SkipLockedSql => "FOR UPDATE SKIP LOCKED";
 
+    // Two 32-bit keys live apart from the one-key locks above; the first names the purpose, the second the user.
+    public override string? UserLockSql => "SELECT pg_advisory_xact_lock(268270, @user_key)";
+
     // The migration lock's number plus one.
     public override string? PollerLockSql => "SELECT pg_try_advisory_lock(268269)";
 
@@ -139,6 +142,18 @@ internal sealed class PostgresDatabase : SqlDatabase
             chat_id bigint PRIMARY KEY,
             sent_at_ms bigint NOT NULL
         );
+        """,
+        // 6: each user's jobs in progress on any instance (Limits:MaxJobsPerUser across instances), leased like claims.
+        """
+        CREATE TABLE jobs (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            user_id bigint NOT NULL,
+            instance text NOT NULL,
+            started_at_ms bigint NOT NULL,
+            lease_until_ms bigint NOT NULL
+        );
+        CREATE INDEX jobs_user ON jobs (user_id);
+        CREATE INDEX jobs_instance ON jobs (instance);
         """,
     ];
 

@@ -37,6 +37,12 @@ internal abstract class SqlDatabase(DbDataSource source, bool singleWriter) : IA
     /// <summary>Ends the claim query's row selection: PostgreSQL skips rows another instance is claiming; SQLite has one writer.</summary>
     public virtual string SkipLockedSql => "";
 
+    /// <summary>
+    /// Run first in a transaction that counts a user's rows and adds one (<c>@user_key</c>: the user's 32-bit key), so
+    /// that two instances admitting the same user take turns; null where writes take turns anyway (SQLite).
+    /// </summary>
+    public virtual string? UserLockSql => null;
+
     /// <summary>Run on the connection before a write that must survive a power loss, not only a crash.</summary>
     public virtual string? DurableWriteSql => null;
 

@@ -124,6 +124,18 @@ internal sealed class SqliteDatabase(string connectionString) : SqlDatabase(new 
             sent_at_ms INTEGER NOT NULL
         );
         """,
+        // 6: each user's jobs in progress (one instance on SQLite: kept for the shared schema and its specs).
+        """
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            instance TEXT NOT NULL,
+            started_at_ms INTEGER NOT NULL,
+            lease_until_ms INTEGER NOT NULL
+        );
+        CREATE INDEX jobs_user ON jobs (user_id);
+        CREATE INDEX jobs_instance ON jobs (instance);
+        """,
     ];
 
     /// <summary>

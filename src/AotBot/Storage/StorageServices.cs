@@ -20,6 +20,12 @@ internal static class StorageServices
         services.AddSingleton<IUpdateQueue, ResilientUpdateQueue>();
         services.AddSingleton<SingleInstanceLock>();
         services.AddSingleton<PollerElection>();
+        services.AddSingleton(InstanceName.New());
+        services.AddSingleton<SqlJobLeases>();
+        // Counted in the store only where several instances may share it; one SQLite process counts in memory.
+        services.AddSingleton<IUserJobs>(provider => provider.GetRequiredService<SqlDatabase>().InstanceLockPath is null
+            ? ActivatorUtilities.CreateInstance<SharedUserJobs>(provider)
+            : new MemoryUserJobs());
         services.AddSingleton<IReadinessCheck, StorageReadinessCheck>();
         // Registered before the Telegram services, so the schema is ready before the first update is taken.
         services.AddHostedService<StorageStartup>();

@@ -62,7 +62,7 @@ internal sealed class InlineFlow(
         var found = links.Find(chosen.Query, maxLinks: 1);
         if (found.Count == 0) return Handled.Done;
         var language = await LanguageOfAsync(chosen.From, cancellationToken);
-        if (limiter.TryAdmit(chosen.From.Id) is not { } lease)
+        if (await limiter.TryAdmitAsync(chosen.From.Id, cancellationToken) is not { } lease)
         {
             logger.QueueFull(chosen.From.Id, limiter.MaxJobsPerUser);
             metrics.JobFinished("inline", "error_queue_full");
@@ -75,9 +75,9 @@ internal sealed class InlineFlow(
 
     private sealed record InlineJob(User User, Uri Link, string InlineMessageId, long StorageChannel, string Language);
 
-    private async Task RunAsync(InlineJob job, IDisposable lease, CancellationToken cancellationToken)
+    private async Task RunAsync(InlineJob job, IAsyncDisposable lease, CancellationToken cancellationToken)
     {
-        using (lease)
+        await using (lease)
         using (await limiter.EnterAsync(cancellationToken))
         {
             try

@@ -1,11 +1,12 @@
-using System.Collections.Concurrent;
 using AotBot.Core;
+using AotBot.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AotBot.Telegram;
 
 /// <summary>
-/// <c>Limits:MaxJobsPerUser</c> links in progress per user (admission: over it the user is told to wait) and
+/// <c>Limits:MaxJobsPerUser</c> links in progress per user across every instance (admission: over it the user is
+/// told to wait; counted by <see cref="IUserJobs"/>) and
 /// <c>Limits:MaxConcurrentJobs</c> links worked on at once across the bot (the rest queue for a slot), and no new
 /// job while the process is over <c>Limits:MemoryBudgetMB</c>.
 /// </summary>
@@ -14,13 +15,14 @@ internal sealed class JobLimiter : IDisposable
     private readonly IOptions<LimitsOptions> _options;
     private readonly MemoryGate _memory;
     private readonly IdleTrimmer _idle;
-    private readonly ConcurrentDictionary<long, int> _perUser = new();
+    private readonly IUserJobs _users;
     private readonly SemaphoreSlim _slots;
     private int _waiting;
 
-    public JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory, IdleTrimmer idle, BotMetrics metrics)
+    public JobLimiter(IOptions<LimitsOptions> options, MemoryBudget memory, IdleTrimmer idle, BotMetrics metrics, IUserJobs users)
     {
         _options = options;
+        _users = users;
         _memory = new MemoryGate(memory);
         _idle = idle;
         _slots = new SemaphoreSlim(options.Value.MaxConcurrentJobs, options.Value.MaxConcurrentJobs);
@@ -30,15 +32,8 @@ internal sealed class JobLimiter : IDisposable
     public int MaxJobsPerUser => _options.Value.MaxJobsPerUser;
 
     /// <summary>A lease on one of the user's places, or null when they already have the most allowed.</summary>
-    public IDisposable? TryAdmit(long userId)
-    {
-        while (true)
-        {
-            var current = _perUser.GetOrAdd(userId, 0);
-            if (current >= MaxJobsPerUser) return null;
-            if (_perUser.TryUpdate(userId, current + 1, current)) return new Lease(this, userId);
-        }
-    }
+    public async ValueTask<IAsyncDisposable?> TryAdmitAsync(long userId, CancellationToken cancellationToken) =>
+        await _users.TryStartAsync(userId, MaxJobsPerUser, cancellationToken) is { } job ? new Lease(_users, job) : null;
 
     /// <summary>
     /// Waits for one of the bot-wide slots, then for room in memory as it is then: a job that queued for a slot
@@ -76,27 +71,11 @@ internal sealed class JobLimiter : IDisposable
         _memory.Dispose();
     }
 
-    private void Release(long userId)
-    {
-        while (true)
-        {
-            var current = _perUser[userId];
-            if (current <= 1)
-            {
-                if (_perUser.TryRemove(new KeyValuePair<long, int>(userId, current))) return;
-            }
-            else if (_perUser.TryUpdate(userId, current - 1, current)) return;
-        }
-    }
-
-    private sealed class Lease(JobLimiter limiter, long userId) : IDisposable
+    private sealed class Lease(IUserJobs users, UserJob job) : IAsyncDisposable
     {
         private int _released;
 
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) limiter.Release(userId);
-        }
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _released, 1) == 0 ? users.EndAsync(job) : ValueTask.CompletedTask;
     }
 
     private sealed class Slot(JobLimiter limiter) : IDisposable

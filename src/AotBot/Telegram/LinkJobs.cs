@@ -25,7 +25,7 @@ internal sealed class LinkJobs(
         var work = new List<Task>(links.Count);
         foreach (var link in links)
         {
-            if (limiter.TryAdmit(request.User.Id) is not { } lease)
+            if (await limiter.TryAdmitAsync(request.User.Id, cancellationToken) is not { } lease)
             {
                 logger.QueueFull(request.User.Id, limiter.MaxJobsPerUser);
                 metrics.JobFinished(UnknownKind, "error_queue_full");
@@ -45,7 +45,7 @@ internal sealed class LinkJobs(
     /// </summary>
     public async Task<Handled> StartMusicAsync(ChatRequest request, string postId, CancellationToken cancellationToken)
     {
-        if (limiter.TryAdmit(request.User.Id) is not { } lease)
+        if (await limiter.TryAdmitAsync(request.User.Id, cancellationToken) is not { } lease)
         {
             logger.QueueFull(request.User.Id, limiter.MaxJobsPerUser);
             metrics.JobFinished("music", "error_queue_full");
@@ -55,7 +55,7 @@ internal sealed class LinkJobs(
         }
         return new Handled(Task.Run(async () =>
         {
-            using (lease)
+            await using (lease)
             using (await limiter.EnterAsync(cancellationToken))
             {
                 try
@@ -76,9 +76,9 @@ internal sealed class LinkJobs(
         }, CancellationToken.None));
     }
 
-    private async Task RunAsync(ChatRequest request, Uri link, IDisposable lease, CancellationToken cancellationToken)
+    private async Task RunAsync(ChatRequest request, Uri link, IAsyncDisposable lease, CancellationToken cancellationToken)
     {
-        using (lease)
+        await using (lease)
         using (await limiter.EnterAsync(cancellationToken))
         {
             MediaPost? post = null;

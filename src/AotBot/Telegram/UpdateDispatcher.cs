@@ -22,11 +22,11 @@ internal interface IUpdateHandler
 /// Takes updates into the <see cref="IUpdateQueue"/> (stored before the receiver confirms them: the getUpdates
 /// offset moves, the webhook answers 200) and works the queue: claims what this instance may run (one chat at a time
 /// across all instances, in order; chats concurrently), runs each claim's ordered part, lets the chat's next update
-/// go, then finishes, retries or parks the claim. A heartbeat keeps its leases and says how many instances share
-/// Telegram's global message budget.
+/// go, then finishes, retries or parks the claim. A heartbeat keeps its leases (claims and the users' jobs) and says
+/// how many instances share Telegram's global message budget.
 /// </summary>
 internal sealed class UpdateDispatcher(IUpdateHandler handler, IUpdateQueue queue, Pacer pacer, BotMetrics metrics, TimeProvider time,
-    ILogger<UpdateDispatcher> logger)
+    ILogger<UpdateDispatcher> logger, InstanceName instance, IUserJobs jobs)
     : IDisposable
 {
     /// <summary>Claims held at once by one instance; more wait in the store for this or another instance.</summary>
@@ -50,8 +50,8 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IUpdateQueue queu
     private bool _stopping;
     private bool _started;
 
-    /// <summary>This process in the store's claims and heartbeats: host, process id and a random part.</summary>
-    public string Instance { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>This process in the store's claims and heartbeats.</summary>
+    public string Instance => instance.Value;
 
     /// <summary>Starts from the offset the store remembers, and starts working the queue.</summary>
     public void Start(long offset)
@@ -315,6 +315,7 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IUpdateQueue queu
             {
                 var live = await queue.HeartbeatAsync(Instance, token);
                 pacer.ShareGlobal(live);
+                await jobs.RenewAsync(token);
                 var counts = await queue.CountsAsync(token);
                 metrics.SetUpdateQueue(counts.Depth, counts.Parked, live);
             }

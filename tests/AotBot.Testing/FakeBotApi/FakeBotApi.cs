@@ -90,6 +90,15 @@ public sealed class FakeBotApi : IAsyncDisposable
     /// <summary>Builders for update bodies to pass to <see cref="Enqueue"/>.</summary>
     public FakeUpdates Updates { get; }
 
+    /// <summary>
+    /// Off by default (specs that send a burst to one chat test other things): when on, messages over Telegram's
+    /// flood limits get 429 with retry_after (<see cref="BotApiRates"/>).
+    /// </summary>
+    public bool EnforceRateLimits { get; set; }
+
+    /// <summary>Messages counted per chat and second, and the 429s returned, while <see cref="EnforceRateLimits"/> is on.</summary>
+    public BotApiRates Rates { get; } = new();
+
     /// <summary>The highest offset getUpdates was asked for (updates below it are confirmed and gone).</summary>
     public long ConfirmedOffset { get; private set; }
 
@@ -351,6 +360,14 @@ public sealed class FakeBotApi : IAsyncDisposable
         }
         else
         {
+            if (EnforceRateLimits && BotApiRates.IsMessage(method) && ChatIdOf(fields) is { } target
+                && Rates.Take(target, MessageWeight(fields)) is { } retryAfter)
+            {
+                var flood = BotApiFault.TooManyRequests(retryAfter);
+                Record(new BotApiCall(sequence, method, fields, files, flood.Status, DateTimeOffset.UtcNow));
+                await ReplyAsync(context, flood.Status, flood.Body);
+                return;
+            }
             var call = new BotApiCall(sequence, method, fields, files, 200, DateTimeOffset.UtcNow);
             result = Answer(call);
             Record(call);
@@ -395,6 +412,21 @@ public sealed class FakeBotApi : IAsyncDisposable
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    /// <summary>An album counts its items against the group and global limits, as Telegram does.</summary>
+    private static int MessageWeight(Dictionary<string, string> fields)
+    {
+        if (!fields.TryGetValue("media", out var media) || !media.TrimStart().StartsWith('[')) return 1;
+        try
+        {
+            using var document = JsonDocument.Parse(media);
+            return Math.Max(1, document.RootElement.GetArrayLength());
+        }
+        catch (JsonException)
+        {
+            return 1;
         }
     }
 

@@ -191,7 +191,7 @@ public sealed class DoctorSpecs
 
         // Assert
         Assert.Equal(0, exit);
-        Assert.Contains($"✓ storage: sqlite file {scenario.Database} (writable) answers; schema version 5 of 5\n", stdout);
+        Assert.Contains($"✓ storage: sqlite file {scenario.Database} (writable) answers; schema version 6 of 6\n", stdout);
     }
 
     [Theory]

@@ -93,7 +93,7 @@ public sealed class IdleTrimmerSpecs
         using var trimmer = new IdleTrimmer(After, time, () => trims++);
         var limits = Options.Create(new LimitsOptions { MaxJobsPerUser = 3, MaxConcurrentJobs = 4 });
         using var limiter = new JobLimiter(limits, new MemoryBudget(limits, time, NullLogger<MemoryBudget>.Instance), trimmer,
-            new BotMetrics(time));
+            new BotMetrics(time), new AotBot.Storage.MemoryUserJobs());
         await trimmer.StartAsync(CancellationToken.None);
         var first = await limiter.EnterAsync(CancellationToken.None);
         var second = await limiter.EnterAsync(CancellationToken.None);

@@ -34,7 +34,7 @@ public sealed class StorageSmokeSpecs : IDisposable
         db.Open();
         using var versions = db.CreateCommand();
         versions.CommandText = "SELECT group_concat(version) FROM (SELECT version FROM schema_version ORDER BY version)";
-        Assert.Equal("1,2,3,4,5", versions.ExecuteScalar() as string);
+        Assert.Equal("1,2,3,4,5,6", versions.ExecuteScalar() as string);
         using var journal = db.CreateCommand();
         journal.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", journal.ExecuteScalar() as string);

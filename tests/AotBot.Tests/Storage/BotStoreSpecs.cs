@@ -136,7 +136,7 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         Assert.True(first);
         Assert.False(again);
         Assert.Equal(1, racing.Count(claimed => claimed));
-        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6 }, await SchemaVersionsAsync());
     }
 
     [DatabaseFact]
@@ -308,9 +308,9 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         await NewStore().EnsureSchemaAsync(default);
 
         // Assert
-        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, await SchemaVersionsAsync());
-        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 0 to 5" }, Logs.WithId(6001));
-        Assert.Equal(new[] { $"Storage {Provider}: schema is at version 5" }, Logs.WithId(6002));
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6 }, await SchemaVersionsAsync());
+        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 0 to 6" }, Logs.WithId(6001));
+        Assert.Equal(new[] { $"Storage {Provider}: schema is at version 6" }, Logs.WithId(6002));
     }
 
     [DatabaseFact]
@@ -331,12 +331,12 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         await EnqueueAsync(QueueOf(store), (9, 77));
 
         // Assert
-        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6 }, await SchemaVersionsAsync());
         Assert.Equal(new ChatSettings(77, "uk", FileMode.Files), await store.GetChatSettingsAsync(77, default));
         Assert.Equal(1, (await store.GetStatsAsync(Time.GetUtcNow(), default)).UsersNewToday);
         Assert.NotNull(await store.GetCachedMediaAsync("tiktok", "after-migration", FileMode.Media, default));
         Assert.Equal(10, await store.GetUpdateOffsetAsync(default));
-        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 1 to 5" }, Logs.WithId(6001));
+        Assert.Equal(new[] { $"Storage {Provider}: schema migrated from version 1 to 6" }, Logs.WithId(6001));
     }
 
     [DatabaseFact]
@@ -346,7 +346,7 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         await NewStore().EnsureSchemaAsync(default);
         await ExecuteAsync("INSERT INTO schema_version (version, applied_at_ms) VALUES (99, 0)");
         var store = NewStore();
-        var expected = $"Storage: the {Provider} database is at schema version 99, newer than this aotbot knows (5); " +
+        var expected = $"Storage: the {Provider} database is at schema version 99, newer than this aotbot knows (6); " +
             "run a newer aotbot or set AOTBOT_Storage__ConnectionString to another database";
 
         // Act
@@ -357,7 +357,7 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         // Assert
         Assert.Equal(expected, direct.Message);
         Assert.Equal(expected, Assert.Single(atStart.Failures));
-        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 99 }, await SchemaVersionsAsync());
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6, 99 }, await SchemaVersionsAsync());
         // A running bot whose database another instance upgraded keeps going on defaults.
         Assert.Equal(ChatSettings.Default(1), await Resilient(store).GetChatSettingsAsync(1, default));
     }

@@ -44,7 +44,7 @@ public sealed class StorageStartupSpecs : IDisposable
 
         // Assert
         Assert.Equal(2, exit);
-        Assert.Equal("Storage: the sqlite database is at schema version 99, newer than this aotbot knows (5); " +
+        Assert.Equal("Storage: the sqlite database is at schema version 99, newer than this aotbot knows (6); " +
             "run a newer aotbot or set AOTBOT_Storage__ConnectionString to another database", err);
     }
 

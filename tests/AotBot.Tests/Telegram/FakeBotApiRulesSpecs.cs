@@ -89,4 +89,25 @@ public sealed class FakeBotApiRulesSpecs : IAsyncLifetime
         Assert.Equal((400, -1000005L), (error.ErrorCode, error.Parameters?.MigrateToChatId));
         Assert.Equal(-1000005, atNewId.Chat.Id);
     }
+
+    [Fact]
+    public async Task With_flood_limits_on_a_sixth_quick_message_to_one_chat_gets_429_and_other_chats_are_not_held_back()
+    {
+        // Arrange
+        _api.EnforceRateLimits = true;
+
+        // Act: six messages to one private chat at once, then one to another chat
+        var errors = new List<Exception?>();
+        for (var i = 0; i < 6; i++) errors.Add(await Record.ExceptionAsync(() => _client.SendMessage(77, $"m{i}")));
+        var other = await Record.ExceptionAsync(() => _client.SendMessage(78, "hi"));
+
+        // Assert: the burst of four passes, then Telegram's answer with retry_after
+        Assert.All(errors.Take(4), Assert.Null);
+        var flood = Assert.IsType<ApiRequestException>(errors[4]);
+        Assert.Equal(429, flood.ErrorCode);
+        Assert.Equal(1, flood.Parameters?.RetryAfter);
+        Assert.Null(other);
+        Assert.Equal(2, _api.Rates.TooManyRequests);
+        Assert.Equal(4, _api.Rates.MostPerSecondByChat()[77]);
+    }
 }

@@ -13,23 +13,24 @@ public sealed class JobLimiterSpecs
     {
         var limits = Options.Create(new LimitsOptions { MaxJobsPerUser = perUser, MaxConcurrentJobs = concurrent });
         return new JobLimiter(limits, new MemoryBudget(limits, TimeProvider.System, NullLogger<MemoryBudget>.Instance),
-            new IdleTrimmer(TimeSpan.Zero, TimeProvider.System, () => { }), new BotMetrics(TimeProvider.System));
+            new IdleTrimmer(TimeSpan.Zero, TimeProvider.System, () => { }), new BotMetrics(TimeProvider.System), new AotBot.Storage.MemoryUserJobs());
     }
 
     [Fact]
-    public void A_user_gets_as_many_places_as_the_limit_and_one_more_after_a_job_ends()
+    public async Task A_user_gets_as_many_places_as_the_limit_and_one_more_after_a_job_ends()
     {
         // Arrange
         using var limiter = Limiter(perUser: 3, concurrent: 8);
 
         // Act
-        var leases = Enumerable.Range(0, 3).Select(_ => limiter.TryAdmit(1)).ToList();
-        var fourth = limiter.TryAdmit(1);
-        var otherUser = limiter.TryAdmit(2);
-        leases[0]!.Dispose();
-        leases[0]!.Dispose();
-        var afterOneEnded = limiter.TryAdmit(1);
-        var stillFull = limiter.TryAdmit(1);
+        var leases = new List<IAsyncDisposable?>();
+        for (var i = 0; i < 3; i++) leases.Add(await limiter.TryAdmitAsync(1, default));
+        var fourth = await limiter.TryAdmitAsync(1, default);
+        var otherUser = await limiter.TryAdmitAsync(2, default);
+        await leases[0]!.DisposeAsync();
+        await leases[0]!.DisposeAsync();
+        var afterOneEnded = await limiter.TryAdmitAsync(1, default);
+        var stillFull = await limiter.TryAdmitAsync(1, default);
 
         // Assert
         Assert.All(leases, Assert.NotNull);
@@ -47,7 +48,7 @@ public sealed class JobLimiterSpecs
         var time = new FakeTimeProvider();
         var limits = Options.Create(new LimitsOptions { MaxJobsPerUser = 3, MaxConcurrentJobs = 2 });
         using var limiter = new JobLimiter(limits, new MemoryBudget(100, () => Interlocked.Read(ref used), time, NullLogger<MemoryBudget>.Instance),
-            new IdleTrimmer(TimeSpan.Zero, time, () => { }), new BotMetrics(TimeProvider.System));
+            new IdleTrimmer(TimeSpan.Zero, time, () => { }), new BotMetrics(TimeProvider.System), new AotBot.Storage.MemoryUserJobs());
         var first = await limiter.EnterAsync(default);
         var second = await limiter.EnterAsync(default);
         var third = limiter.EnterAsync(default);
@@ -74,7 +75,7 @@ public sealed class JobLimiterSpecs
         var time = new FakeTimeProvider();
         var limits = Options.Create(new LimitsOptions { MaxJobsPerUser = 3, MaxConcurrentJobs = 3 });
         using var limiter = new JobLimiter(limits, new MemoryBudget(100, () => 500, time, NullLogger<MemoryBudget>.Instance),
-            new IdleTrimmer(TimeSpan.Zero, time, () => { }), new BotMetrics(TimeProvider.System));
+            new IdleTrimmer(TimeSpan.Zero, time, () => { }), new BotMetrics(TimeProvider.System), new AotBot.Storage.MemoryUserJobs());
         var entering = Enumerable.Range(0, 3).Select(_ => limiter.EnterAsync(default)).ToList();
 
         // Act

@@ -89,7 +89,7 @@ public sealed class UpdateDispatcherSpecs : IDisposable
     {
         time ??= TimeProvider.System;
         var dispatcher = new UpdateDispatcher(handler, queue ?? _queue, new Pacer(time), new AotBot.Core.BotMetrics(time), time,
-            NullLogger<UpdateDispatcher>.Instance);
+            NullLogger<UpdateDispatcher>.Instance, InstanceName.New(), new MemoryUserJobs());
         dispatcher.Start(0);
         return dispatcher;
     }
