@@ -18,7 +18,7 @@ if (args.Length < 3)
 }
 var binary = args[0];
 var binarySize = new FileInfo(binary).Length;
-var map = LinkMap.Read(args[1]);
+var map = LinkMap.Read(args[1], ElfSections.FileBacked(binary));
 var mstat = Mstat.Read(args[2]);
 
 Report.Shipped(binary, args.Length > 3 ? args[3] : null);
@@ -91,17 +91,18 @@ static class Report
     {
         const int top = 20;
         var rows = mstat.Assemblies.Values.OrderByDescending(a => a.Total).ToList();
-        Console.WriteLine("| managed, per assembly (mstat) | code | GC/EH info | types | total | MiB |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| managed, per assembly (mstat) | code | GC/EH info | data | total | MiB | MethodTables in memory |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var a in rows.Take(top))
-            Console.WriteLine($"| {a.Name} | {B(a.Code)} | {B(a.Info)} | {B(a.Types)} | {B(a.Total)} | {MiB(a.Total)} |");
+            Console.WriteLine($"| {a.Name} | {B(a.Code)} | {B(a.Info)} | {B(a.Data)} | {B(a.Total)} | {MiB(a.Total)} | {B(a.Types)} |");
         var rest = rows.Skip(top).ToList();
         if (rest.Count > 0)
-            Console.WriteLine($"| {rest.Count} more assemblies | {B(rest.Sum(a => a.Code))} | {B(rest.Sum(a => a.Info))} | {B(rest.Sum(a => a.Types))} | {B(rest.Sum(a => a.Total))} | {MiB(rest.Sum(a => a.Total))} |");
-        var code = rows.Sum(a => a.Total);
-        Console.WriteLine($"| **code and types, all assemblies** | | | | **{B(code)}** | **{MiB(code)}** |");
-        Console.WriteLine($"| other managed data (blobs, below) | | | | {B(mstat.BlobTotal)} | {MiB(mstat.BlobTotal)} |");
-        Console.WriteLine($"| (the ILC's object in the binary, from the link map) | | | | {B(managedBytes)} | {MiB(managedBytes)} |");
+            Console.WriteLine($"| {rest.Count} more | {B(rest.Sum(a => a.Code))} | {B(rest.Sum(a => a.Info))} | {B(rest.Sum(a => a.Data))} | {B(rest.Sum(a => a.Total))} | {MiB(rest.Sum(a => a.Total))} | {B(rest.Sum(a => a.Types))} |");
+        var all = rows.Sum(a => a.Total);
+        Console.WriteLine($"| **all assemblies** | {B(rows.Sum(a => a.Code))} | {B(rows.Sum(a => a.Info))} | {B(rows.Sum(a => a.Data))} | **{B(all)}** | **{MiB(all)}** | {B(rows.Sum(a => a.Types))} |");
+        var rest2 = managedBytes - all;
+        Console.WriteLine($"| the rest: MethodTables compressed, generic dictionaries, unwind tables, lookup tables (kinds below) | | | | {B(rest2)} | {MiB(rest2)} | |");
+        Console.WriteLine($"| **the ILC's object in the binary** (link map) | | | | **{B(managedBytes)}** | **{MiB(managedBytes)}** | |");
         Console.WriteLine();
     }
 
@@ -109,6 +110,8 @@ static class Report
     {
         const int top = 15;
         var rows = mstat.Blobs.OrderByDescending(kv => kv.Value).ToList();
+        // As the ILC reports them: frozen objects (above, per owner) are inside ArrayOfFrozenObjects; the kinds overlap a
+        // little and sum to more than the object's data sections.
         Console.WriteLine("| other managed data, by kind (mstat) | bytes | MiB |");
         Console.WriteLine("|---|---:|---:|");
         foreach (var (kind, bytes) in rows.Take(top))
@@ -141,14 +144,14 @@ sealed class LinkMap
         ".eh_frame_hdr", ".note.gnu.build-id", ".note.gnu.property", ".note.ABI-tag",
     ];
 
-    // Sections that take no bytes in the file (or are not loaded and are stripped from the shipped binary).
-    static bool Counted(string section, ulong address) =>
-        address != 0 && section is not ".bss" and not ".tbss" && !section.StartsWith(".bss.");
+    // Only sections that take bytes in the shipped file: loaded and not NOBITS (.bss, .tbss, the ILC's .hydrated).
+    HashSet<string> _fileBacked = [];
+    bool Counted(string section, ulong address) => _fileBacked.Contains(section);
 
-    public static LinkMap Read(string path)
+    public static LinkMap Read(string path, HashSet<string> fileBacked)
     {
         var lines = File.ReadAllLines(path);
-        var result = new LinkMap();
+        var result = new LinkMap { _fileBacked = fileBacked };
         if (lines.Any(l => l.TrimStart().StartsWith("VMA ") && l.Contains(" LMA "))) result.ReadLld(lines);
         else result.ReadBfd(lines);
         return result;
@@ -299,10 +302,41 @@ sealed class LinkMap
     static ulong Hex(string s) => ulong.Parse(s.StartsWith("0x") ? s.AsSpan(2) : s.AsSpan(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 }
 
+/// <summary>The names of a 64-bit little-endian ELF file's sections that are loaded and take bytes in the file.</summary>
+static class ElfSections
+{
+    public static HashSet<string> FileBacked(string path)
+    {
+        var elf = File.ReadAllBytes(path);
+        if (elf.Length < 64 || elf[0] != 0x7F || elf[1] != (byte)'E' || elf[4] != 2 || elf[5] != 1)
+            throw new InvalidDataException($"{path}: not a 64-bit little-endian ELF file");
+        var shoff = (long)BitConverter.ToUInt64(elf, 0x28);
+        int shentsize = BitConverter.ToUInt16(elf, 0x3A), shnum = BitConverter.ToUInt16(elf, 0x3C), shstrndx = BitConverter.ToUInt16(elf, 0x3E);
+        long Header(int i) => shoff + (long)i * shentsize;
+        var names = (long)BitConverter.ToUInt64(elf, (int)Header(shstrndx) + 0x18);
+        var result = new HashSet<string>();
+        for (var i = 1; i < shnum; i++)
+        {
+            var h = (int)Header(i);
+            var type = BitConverter.ToUInt32(elf, h + 4);
+            var flags = BitConverter.ToUInt64(elf, h + 8);
+            const uint NoBits = 8;
+            const ulong Alloc = 2;
+            if (type == NoBits || (flags & Alloc) == 0) continue;
+            var start = (int)(names + BitConverter.ToUInt32(elf, h));
+            var end = Array.IndexOf(elf, (byte)0, start);
+            result.Add(System.Text.Encoding.ASCII.GetString(elf, start, end - start));
+        }
+        return result;
+    }
+}
+
 /// <summary>
-/// The ILC's .mstat: a metadata-only assembly whose global methods "Methods", "Types" and "Blobs" are IL streams of
-/// records, each a token (ldtoken method/type, or ldstr kind) followed by its sizes (ldc.i4): for a method its code,
-/// GC info and EH info; for a type its MethodTable; for a blob kind its bytes. The token's owner names the assembly.
+/// The ILC's .mstat (format 2.2 in .NET 10): a metadata-only assembly whose global methods are IL streams of records,
+/// a token (ldtoken, ldstr) followed by numbers (ldc.i4). "Methods": method, code size, GC info, EH info, name;
+/// "Types": type, MethodTable size, ...; "RvaFields": field, size, ...; "FrozenObjects": instance type, size, node,
+/// then the owning type when there is one; "ManifestResources": assembly, name, size; "Blobs": kind, size (the rest).
+/// The token's owner names the assembly.
 /// </summary>
 sealed class Mstat
 {
@@ -312,12 +346,17 @@ sealed class Mstat
         public long Code { get; set; }
         public long Info { get; set; }
         public long Types { get; set; }
-        public long Total => Code + Info + Types;
+        public long Data { get; set; }
+        // Bytes in the file. MethodTables are not in it as such: they are compressed into the DehydratedData blob and
+        // rebuilt in memory at start-up, so Types (their size in memory) is shown apart.
+        public long Total => Code + Info + Data;
     }
 
     public Dictionary<string, Assembly> Assemblies { get; } = new();
     public Dictionary<string, long> Blobs { get; } = new();
     public long BlobTotal => Blobs.Values.Sum();
+
+    enum Op { Token, String, Number }
 
     public static Mstat Read(string path)
     {
@@ -331,67 +370,95 @@ sealed class Mstat
         {
             var method = md.GetMethodDefinition(handle);
             var name = md.GetString(method.Name);
-            var il = pe.GetMethodBody(method.RelativeVirtualAddress).GetILReader();
-            foreach (var (token, numbers) in Records(ref il))
+            if (method.RelativeVirtualAddress == 0) continue;
+            var reader = pe.GetMethodBody(method.RelativeVirtualAddress).GetILReader();
+            var il = Decode(ref reader);
+            switch (name)
             {
-                switch (name)
-                {
-                    case "Methods":
-                        var m = result.For(owner.OfMethodOrType(token));
-                        m.Code += numbers.ElementAtOrDefault(0);
-                        m.Info += numbers.ElementAtOrDefault(1) + numbers.ElementAtOrDefault(2);
-                        break;
-                    case "Types":
-                        result.For(owner.OfMethodOrType(token)).Types += numbers.ElementAtOrDefault(0);
-                        break;
-                    case "Blobs":
+                case "Methods":
+                    foreach (var (token, n) in Records(il, Op.Token))
+                    {
+                        var m = result.For(owner.OfEntity(token));
+                        m.Code += At(n, 0);
+                        m.Info += At(n, 1) + At(n, 2);
+                    }
+                    break;
+                case "Types":
+                    foreach (var (token, n) in Records(il, Op.Token)) result.For(owner.OfEntity(token)).Types += At(n, 0);
+                    break;
+                case "RvaFields":
+                    foreach (var (token, n) in Records(il, Op.Token)) result.For(owner.OfEntity(token)).Data += At(n, 0);
+                    break;
+                case "FrozenObjects":
+                    // instance type, size, node, then the owning type's token (or 0 when it has none)
+                    for (var i = 0; i + 3 < il.Count; i += 4)
+                        result.For(il[i + 3].Op == Op.Token ? owner.OfEntity(il[i + 3].Value) : "(string literals, other frozen objects)").Data += il[i + 1].Value;
+                    break;
+                case "ManifestResources":
+                    for (var i = 0; i + 2 < il.Count; i += 3)
+                    {
+                        var assembly = md.GetString(md.GetAssemblyReference(MetadataTokens.AssemblyReferenceHandle(il[i].Value & 0xFFFFFF)).Name);
+                        result.For(assembly).Data += il[i + 2].Value;
+                    }
+                    break;
+                case "Blobs":
+                    foreach (var (token, n) in Records(il, Op.String))
+                    {
                         var kind = md.GetUserString(MetadataTokens.UserStringHandle(token & 0xFFFFFF));
-                        result.Blobs[kind] = result.Blobs.GetValueOrDefault(kind) + numbers.ElementAtOrDefault(0);
-                        break;
-                }
+                        result.Blobs[kind] = result.Blobs.GetValueOrDefault(kind) + At(n, 0);
+                    }
+                    break;
             }
         }
         return result;
     }
 
+    static long At(List<int> numbers, int index) => index < numbers.Count ? numbers[index] : 0;
+
     Assembly For(string name) => Assemblies.TryGetValue(name, out var a) ? a : Assemblies[name] = new Assembly(name);
 
-    // Splits the IL into (token, the integers after it) records.
-    static List<(int Token, List<int> Numbers)> Records(ref BlobReader il)
+    // Records that start with a token of the given kind, each with the numbers after it.
+    static List<(int Token, List<int> Numbers)> Records(List<(Op Op, int Value)> il, Op start)
     {
         var records = new List<(int, List<int>)>();
+        foreach (var (op, value) in il)
+        {
+            if (op == start) records.Add((value, new List<int>()));
+            else if (op == Op.Number && records.Count > 0) records[^1].Item2.Add(value);
+        }
+        return records;
+    }
+
+    static List<(Op Op, int Value)> Decode(ref BlobReader il)
+    {
+        var result = new List<(Op, int)>();
         while (il.RemainingBytes > 0)
         {
             var op = il.ReadByte();
             switch (op)
             {
-                case 0xD0: // ldtoken
-                case 0x72: // ldstr
-                    records.Add((il.ReadInt32(), new List<int>()));
-                    break;
-                case 0x20: Last(records).Add(il.ReadInt32()); break; // ldc.i4
-                case 0x1F: Last(records).Add(il.ReadSByte()); break; // ldc.i4.s
-                case >= 0x15 and <= 0x1E: Last(records).Add(op - 0x16); break; // ldc.i4.m1 .. ldc.i4.8
-                case 0x2A: return records; // ret
+                case 0xD0: result.Add((Op.Token, il.ReadInt32())); break; // ldtoken
+                case 0x72: result.Add((Op.String, il.ReadInt32())); break; // ldstr
+                case 0x20: result.Add((Op.Number, il.ReadInt32())); break; // ldc.i4
+                case 0x1F: result.Add((Op.Number, il.ReadSByte())); break; // ldc.i4.s
+                case >= 0x15 and <= 0x1E: result.Add((Op.Number, op - 0x16)); break; // ldc.i4.m1 .. ldc.i4.8
+                case 0x2A: return result; // ret
                 default: throw new InvalidDataException($"mstat: unexpected IL opcode 0x{op:X2}");
             }
         }
-        return records;
+        return result;
     }
-
-    static List<int> Last(List<(int Token, List<int> Numbers)> records) =>
-        records.Count > 0 ? records[^1].Numbers : throw new InvalidDataException("mstat: a number before any token");
 }
 
 /// <summary>The assembly a method or type token of the mstat belongs to (a generic instantiation: its definition's).</summary>
 sealed class OwnerProvider(MetadataReader md) : ISignatureTypeProvider<string, object?>
 {
-    public string OfMethodOrType(int token)
+    public string OfEntity(int token)
     {
         var handle = MetadataTokens.EntityHandle(token);
         return handle.Kind switch
         {
-            HandleKind.MethodSpecification => OfMethodOrType(MetadataTokens.GetToken(md.GetMethodSpecification((MethodSpecificationHandle)handle).Method)),
+            HandleKind.MethodSpecification => OfEntity(MetadataTokens.GetToken(md.GetMethodSpecification((MethodSpecificationHandle)handle).Method)),
             HandleKind.MemberReference => OfParent(md.GetMemberReference((MemberReferenceHandle)handle).Parent),
             HandleKind.MethodDefinition => OfType(md.GetMethodDefinition((MethodDefinitionHandle)handle).GetDeclaringType()),
             HandleKind.TypeReference or HandleKind.TypeDefinition or HandleKind.TypeSpecification => OfType(handle),

@@ -11,7 +11,7 @@ internal sealed class PostgresDatabase : SqlDatabase
 {
     private readonly NpgsqlDataSource _source;
     // Unpooled: a session lock must end with its connection, which a pool would keep open. Built like _source (a plain
-    // NpgsqlConnection would build Npgsql's full data source, whose every type mapping costs 1 MB in the binary).
+X
     private readonly NpgsqlDataSource _dedicated;
 
     public PostgresDatabase(string connectionString)
