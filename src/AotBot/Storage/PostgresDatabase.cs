@@ -11,7 +11,7 @@ internal sealed class PostgresDatabase : SqlDatabase
 {
     private readonly NpgsqlDataSource _source;
     // Unpooled: a session lock must end with its connection, which a pool would keep open. Built like _source (a plain
-X
+    // NpgsqlConnection would build Npgsql's full data source, whose type mappings cost 2.41 MiB of the binary).
     private readonly NpgsqlDataSource _dedicated;
 
     public PostgresDatabase(string connectionString)
