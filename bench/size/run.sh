@@ -37,6 +37,7 @@ mkdir -p "$ROOT/.build/size"
 log "publishing $RID with the link map and the mstat ${PROPS[*]}"
 rm -rf "$OUT" "$MAP" "$OBJ/aotbot.mstat"
 if ! dotnet publish src/AotBot/AotBot.csproj -c Release -r "$RID" -o "$OUT" -nologo -clp:NoSummary \
+    -p:SourceRevisionId="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     -p:IlcGenerateMstatFile=true -p:AotBotLinkMap="$MAP" "${PROPS[@]}" >"$LOG" 2>&1; then
   grep -E "error|warning" "$LOG" | sort -u >&2 || true
   echo "bench/size/run.sh: publish failed; full log in $LOG" >&2
