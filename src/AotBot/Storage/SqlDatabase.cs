@@ -85,7 +85,7 @@ internal abstract class SqlDatabase(DbDataSource source, bool singleWriter) : IA
     }
 
     // The host disposes its services synchronously when it is disposed with `using`.
-    public void Dispose()
+    public virtual void Dispose()
     {
         source.Dispose();
         _writer?.Dispose();
