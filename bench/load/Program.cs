@@ -276,8 +276,9 @@ namespace AotBot.Bench.Load
             var video = FakeMedia.Mp4(512 * 1024);
             await using var rig = await Rig.StartAsync(rigOptions, instances: instances);
             await rig.WaitForPollingAsync(TimeSpan.FromSeconds(60));
-            // Every instance up and heartbeating (they share the message budget from their first heartbeat).
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Every instance up and past one heartbeat round (10 s): until then an instance that started first paces
+            // as if it were alone.
+            await Task.Delay(TimeSpan.FromSeconds(instances > 1 ? 11 : 3));
             const long firstUser = 7_200_001;
             await RunAloneAsync(rig, [() => rig.Link(firstUser, rig.VideoPost(video)).Job]);
 
