@@ -37,9 +37,9 @@ APT_PACKAGES=(clang cmake ninja-build pkg-config dpkg-dev g++ patch xz-utils mes
 [ "$ARCH" = x64 ] && APT_PACKAGES+=(nasm)
 if [ "$CMD" = test ]; then
   # heif-enc makes test images; postgresql for the storage suite; the distroless rootfs test copies these packages' files;
-  # the arm64 cross build runs under qemu; systemd-analyze checks the unit file.
+  # the arm64 cross build runs under qemu; systemd-analyze checks the unit file; ffprobe checks the slideshow MP4s.
   APT_PACKAGES+=(libheif-examples imagemagick postgresql libssl3 ca-certificates tzdata netbase
-    crossbuild-essential-arm64 qemu-user-static llvm systemd)
+    crossbuild-essential-arm64 qemu-user-static llvm systemd ffmpeg)
 fi
 if [ -n "$TOOLCHAIN_CROSS" ]; then
   # llvm-objcopy strips the cross-linked binary.
