@@ -11,6 +11,9 @@ internal static class ImagingServices
         services.AddSingleton<IValidateOptions<ImagingOptions>, ImagingOptionsValidator>();
         services.AddSingleton<HeicConverter>();
         services.AddSingleton<IImageConverter>(provider => provider.GetRequiredService<HeicConverter>());
+        services.AddOptions<Video.SlideshowOptions>().BindConfiguration(Video.SlideshowOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Video.SlideshowOptions>, Video.SlideshowOptionsValidator>();
+        services.AddSingleton<Video.SlideshowComposer>();
         services.AddSingleton<AotBot.Hosting.IReadinessCheck, ConversionReadinessCheck>();
         return services;
     }

@@ -37,18 +37,21 @@ internal sealed record AudioTrack(
     public ReadOnlySpan<byte> SampleBytes(int index) =>
         Source.Span.Slice(checked((int)Samples[index].Offset), Samples[index].Size);
 
-    /// <summary>The frames that start before <paramref name="seconds"/>: the music cut at the video's end.</summary>
+    /// <summary>
+    /// The frames that end by <paramref name="seconds"/> (within a millisecond): the music cut at the video's end, so
+    /// the video sets the file's length.
+    /// </summary>
     public AudioTrack CutAt(double seconds)
     {
-        var limit = (long)Math.Round(seconds * Timescale);
+        var limit = (long)Math.Round((seconds + 0.001) * Timescale);
         var kept = new List<AudioSample>();
         long time = 0;
         foreach (var sample in Samples)
         {
-            if (time >= limit)
+            time += sample.Duration;
+            if (time > limit)
                 break;
             kept.Add(sample);
-            time += sample.Duration;
         }
         return this with { Samples = kept };
     }

@@ -27,6 +27,15 @@ internal sealed class I420Frame
 
     public byte[] V { get; }
 
+    /// <summary>Fills the frame from opaque RGBA rows held in managed memory.</summary>
+    public unsafe void FromRgba(ReadOnlySpan<byte> rgba, int rowBytes)
+    {
+        if (rgba.Length < (long)rowBytes * (Height - 1) + Width * 4)
+            throw new ArgumentException("fewer RGBA bytes than the frame needs", nameof(rgba));
+        fixed (byte* pixels = rgba)
+            FromRgba(pixels, rowBytes);
+    }
+
     /// <summary>
     /// Fills the frame from opaque RGBA rows (4 bytes per pixel, <paramref name="rowBytes"/> apart), in fixed point:
     /// luma per pixel, chroma from the average of each 2x2 block.

@@ -122,11 +122,11 @@ public sealed class Mp4MuxerSpecs
         var trak = Trak(boxes, "soun");
         var mdhd = trak.Child("mdia/mdhd");
         Assert.Equal(44_100u, mdhd.U32(12));
-        // The frames that start before 6 s: 230 of 1152 samples (229 × 1152 < 264600 ≤ 230 × 1152).
-        Assert.Equal(230u * 1152, mdhd.U32(16));
+        // The frames that end by 6 s: 229 of 1152 samples (229 × 1152 ≤ 264600 < 230 × 1152).
+        Assert.Equal(229u * 1152, mdhd.U32(16));
         var stbl = trak.Child("mdia/minf/stbl");
-        Assert.Equal([(230u, 1152u)], stbl.Child("stts").TimeToSample());
-        Assert.Equal(frames.Take(230), trak.Samples());
+        Assert.Equal([(229u, 1152u)], stbl.Child("stts").TimeToSample());
+        Assert.Equal(frames.Take(229), trak.Samples());
         var (objectType, decoderInfo, channels, rate) = Esds(stbl);
         Assert.Equal(0x6B, objectType);
         Assert.Empty(decoderInfo);
@@ -180,7 +180,7 @@ public sealed class Mp4MuxerSpecs
         Assert.Equal([0x12, 0x10], decoderInfo);
         Assert.Equal(2, channels);
         Assert.Equal(44_100, rate);
-        Assert.Equal([(44u, 1024u)], stbl.Child("stts").TimeToSample()); // frames starting before 1 s: 44 × 1024 ≥ 44100
+        Assert.Equal([(43u, 1024u)], stbl.Child("stts").TimeToSample()); // frames ending by 1 s: 43 × 1024 ≤ 44100
     }
 
     [Theory]
