@@ -33,7 +33,7 @@ log() { printf '== %s\n' "$*" >&2; }
 
 # --- prerequisites -----------------------------------------------------------------------------------------
 # native/build.sh's own (it checks them again, but installs nothing once these are here).
-APT_PACKAGES=(clang cmake ninja-build pkg-config dpkg-dev g++ patch xz-utils meson)
+APT_PACKAGES=(clang cmake ninja-build pkg-config dpkg-dev g++ patch xz-utils meson make)
 [ "$ARCH" = x64 ] && APT_PACKAGES+=(nasm)
 if [ "$CMD" = test ]; then
   # heif-enc makes test images; postgresql for the storage suite; the distroless rootfs test copies these packages' files;

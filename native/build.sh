@@ -52,7 +52,7 @@ link_output() {
 if [ -f "$DEST/BUILDINFO" ]; then link_output; exit 0; fi
 
 # --- prerequisites -----------------------------------------------------------------------------------------
-APT_PACKAGES=(cmake ninja-build g++ patch xz-utils meson)
+APT_PACKAGES=(cmake ninja-build g++ patch xz-utils meson make)
 [ "$RID" = linux-x64 ] && APT_PACKAGES+=(nasm)
 [ -n "$CROSS" ] && APT_PACKAGES+=($TOOLCHAIN_PACKAGES)
 missing=()
