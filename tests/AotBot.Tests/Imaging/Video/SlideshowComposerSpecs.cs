@@ -188,6 +188,32 @@ public sealed class SlideshowComposerSpecs
         }
     }
 
+    [FfprobeFact]
+    public async Task Real_aac_and_mp3_music_made_by_ffmpeg_is_copied_so_that_ffmpeg_decodes_both_tracks_without_an_error()
+    {
+        var directory = Directory.CreateTempSubdirectory("aotbot-slideshow-music-");
+        try
+        {
+            foreach (var (name, codec) in new[] { ("music.m4a", "aac"), ("music.mp3", "libmp3lame") })
+            {
+                var music = Path.Combine(directory.FullName, name);
+                Assert.Equal("", Run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=8", "-c:a", codec, music).Errors);
+                var video = await ComposeAsync([Image(64, 64, SKColors.Red), Image(64, 64, SKColors.Blue)], await File.ReadAllBytesAsync(music));
+                var path = Path.Combine(directory.FullName, name + ".mp4");
+                await File.WriteAllBytesAsync(path, video.Mp4);
+
+                var probe = Run("ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", path);
+                Assert.Equal(["h264", codec == "aac" ? "aac" : "mp3"], probe.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                Assert.Equal("", Run("ffmpeg", "-v", "error", "-i", path, "-f", "null", "-").Errors);
+                Assert.InRange(video.Duration.TotalSeconds, 6, 8.1); // the music (8 s, with the encoder's padding) sets the length
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static (string Output, string Errors, byte[] Bytes) Run(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
