@@ -37,10 +37,12 @@ internal sealed class SlideshowVideos(
         try
         {
             var bodies = new List<ReadOnlyMemory<byte>>();
-            foreach (var outcome in outcomes)
+            for (var i = 0; i < outcomes.Count; i++)
             {
-                if (outcome.File is { } file)
+                if (outcomes[i].File is { } file)
                     bodies.Add(await ReadAllAsync(file, cancellationToken));
+                else
+                    logger.ImageSkipped(i, slideshow.Source, slideshow.PostId, outcomes[i].Error?.Message ?? "no file");
             }
             if (bodies.Count == 0)
             {
