@@ -148,7 +148,7 @@ internal sealed class InlineFlow(
         await using var made = await videos.TryMakeAsync(slideshow, slideshow.Images, cancellationToken);
         if (made is null)
             return await FirstImageMediaAsync(job, slideshow, cancellationToken);
-        var seconds = (int)Math.Ceiling(made.Video.Duration.TotalSeconds);
+        var seconds = (int)Math.Round(made.Video.Duration.TotalSeconds);
         var uploaded = await api.SendAsync(job.StorageChannel, "sendVideo", async (client, _, token) =>
         {
             await using var streams = new OpenStreams();

@@ -22,7 +22,8 @@ namespace AotBot.Telegram;
 /// <summary>
 /// Sends a post to a chat the way the seed's media_types did, plus the file_id cache: videos (sendVideo, or
 /// sendDocument in file mode), slideshows (albums of 10, a lone last image alone, then the caption message with the
-/// music button; in video mode one video with its music, the caption and the button) and music (sendAudio). A post sent before goes again by file_id with no download at all.
+/// music button; in video mode one video with its music, the caption and the button) and music (sendAudio). A post
+/// sent before goes again by file_id with no download at all.
 /// </summary>
 internal sealed class MediaSender(
     BotApi api,
@@ -219,10 +220,11 @@ internal sealed class MediaSender(
         await using var made = await videos.TryMakeAsync(slideshow, images, cancellationToken);
         if (made is null)
             return null;
-        var seconds = (int)Math.Ceiling(made.Video.Duration.TotalSeconds);
+        var seconds = (int)Math.Round(made.Video.Duration.TotalSeconds);
         var message = await SendSlideshowVideoAsync(request, slideshow, Payload.Of(made.File, $"{slideshow.PostId}.mp4"),
             made.Video.Width, made.Video.Height, seconds, cancellationToken);
-        if (FileOf(message) is { SentAs: "video" } sent)
+        // A group's video holds only its first images: cached, it would answer a private chat with fewer.
+        if (FileOf(message) is { SentAs: "video" } sent && images.Count == slideshow.Images.Count)
         {
             await store.SaveCachedMediaAsync(new CachedMedia(slideshow.Source, slideshow.PostId, FileMode.Video, DownloadKind.Slideshow,
                 [sent], made.Video.Width, made.Video.Height, seconds, null, slideshow.Music?.Title, slideshow.Music?.Author), cancellationToken);
