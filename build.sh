@@ -33,13 +33,13 @@ log() { printf '== %s\n' "$*" >&2; }
 
 # --- prerequisites -----------------------------------------------------------------------------------------
 # native/build.sh's own (it checks them again, but installs nothing once these are here).
-APT_PACKAGES=(clang cmake ninja-build pkg-config dpkg-dev g++ patch xz-utils meson)
+APT_PACKAGES=(clang cmake ninja-build pkg-config dpkg-dev g++ patch xz-utils meson make)
 [ "$ARCH" = x64 ] && APT_PACKAGES+=(nasm)
 if [ "$CMD" = test ]; then
   # heif-enc makes test images; postgresql for the storage suite; the distroless rootfs test copies these packages' files;
-  # the arm64 cross build runs under qemu; systemd-analyze checks the unit file.
+  # the arm64 cross build runs under qemu; systemd-analyze checks the unit file; ffprobe checks the slideshow MP4s.
   APT_PACKAGES+=(libheif-examples imagemagick postgresql libssl3 ca-certificates tzdata netbase
-    crossbuild-essential-arm64 qemu-user-static llvm systemd)
+    crossbuild-essential-arm64 qemu-user-static llvm systemd ffmpeg)
 fi
 if [ -n "$TOOLCHAIN_CROSS" ]; then
   # llvm-objcopy strips the cross-linked binary.

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds, for one runtime identifier, libheif with its HEVC (libde265) and AV1 (dav1d) decoders, decode-only, and
-# libjpeg-turbo behind a small C face (native/jpeg/aotbot_jpeg.c):
-#   static libheif.a libde265.a libdav1d.a libaotbotjpeg.a libjpeg.a  for the Native AOT link (nothing shared ships)
-#   shared libheif.so, libaotbotjpeg.so (dependencies inside)         so JIT builds and tests can [LibraryImport] them.
+# Builds, for one runtime identifier, libheif with its HEVC (libde265) and AV1 (dav1d) decoders, decode-only,
+# libjpeg-turbo behind a small C face (native/jpeg/aotbot_jpeg.c), and openh264's encoder behind another
+# (native/video/aotbot_video.c):
+#   static libheif.a libde265.a libdav1d.a libaotbotjpeg.a libjpeg.a libaotbotvideo.a libopenh264.a
+#                                                        for the Native AOT link (nothing shared ships)
+#   shared libheif.so, libaotbotjpeg.so, libaotbotvideo.so (dependencies inside)
+#                                                        so JIT builds and tests can [LibraryImport] them.
 # Usage: native/build.sh [linux-x64|linux-arm64]
 # Sources are Debian source packages vendored in native/sources/ and pinned in native/versions (sha256-checked), with
 # Debian's patches and then ours from native/patches/ (none today). Nothing is downloaded; native/update-sources.sh
@@ -33,7 +36,7 @@ CROSS=$TOOLCHAIN_CROSS
 # "<package>-<debian version>" for each pinned package, the target, and a hash of this recipe and the pins.
 pins() { grep -vE '^\s*(#|$)' "$HERE/versions"; }
 PACKAGES=$(pins | awk '!seen[$1]++ { v = $2; gsub(":", "-", v); printf "%s%s-%s", sep, $1, v; sep="_" }')
-RECIPE=$({ cat "$HERE/build.sh" "$HERE/toolchain.sh" "$HERE/versions" "$HERE"/jpeg/*.c; cat "$HERE"/patches/*.patch 2>/dev/null || true; } \
+RECIPE=$({ cat "$HERE/build.sh" "$HERE/toolchain.sh" "$HERE/versions" "$HERE"/jpeg/*.c "$HERE"/video/*.c; cat "$HERE"/patches/*.patch 2>/dev/null || true; } \
   | sha256sum | cut -c1-10)
 KEY="$PACKAGES-$RID-$RECIPE"
 DEST=$CACHE/$KEY
@@ -49,7 +52,7 @@ link_output() {
 if [ -f "$DEST/BUILDINFO" ]; then link_output; exit 0; fi
 
 # --- prerequisites -----------------------------------------------------------------------------------------
-APT_PACKAGES=(cmake ninja-build g++ patch xz-utils meson)
+APT_PACKAGES=(cmake ninja-build g++ patch xz-utils meson make)
 [ "$RID" = linux-x64 ] && APT_PACKAGES+=(nasm)
 [ -n "$CROSS" ] && APT_PACKAGES+=($TOOLCHAIN_PACKAGES)
 missing=()
@@ -181,6 +184,24 @@ run "$AR" rcs "$STAGE/lib/libaotbotjpeg.a" "$WORK/aotbot_jpeg.o"
 run "$CC" -shared -o "$STAGE/lib/libaotbotjpeg.so" -Wl,-soname,libaotbotjpeg.so "$WORK/aotbot_jpeg.o" "$STAGE/lib/libjpeg.a" \
   -Wl,--exclude-libs,ALL -Wl,--gc-sections -Wl,--no-undefined -Wl,-z,relro,-z,now -s
 
+log "building openh264 (encoder only) for $RID"
+src=$(unpack openh264)
+# Its own Makefile: the encoder and the two libraries it needs (no decoder, no shared library, no tools). At -Os: a
+# slideshow is a few frames a second of still images, so size wins over speed (measured in README's size table).
+# Assembly on: nasm on x86-64, NEON on arm64. CFLAGS from the environment, so the Makefile's own flags add to them.
+OPENH264_ARCH=x86_64
+[ "$RID" = linux-arm64 ] && OPENH264_ARCH=aarch64
+run env CFLAGS="$CFLAGS_COMMON" CXXFLAGS="$CFLAGS_COMMON" make -C "$src" -j "$JOBS" OS=linux ARCH=$OPENH264_ARCH \
+  CC="$CC" CXX="$CXX" AR="$AR" CFLAGS_OPT=-Os USE_STACK_PROTECTOR=No libencoder.a libprocessing.a libcommon.a
+printf '%s\n' "create $STAGE/lib/libopenh264.a" "addlib $src/libencoder.a" "addlib $src/libprocessing.a" \
+  "addlib $src/libcommon.a" save end >"$WORK/openh264.mri"
+run "$AR" -M <"$WORK/openh264.mri"
+run "$CC" -O2 -fPIC $CFLAGS_COMMON -fvisibility=hidden -Wall -I"$src/codec/api" \
+  -c "$HERE/video/aotbot_video.c" -o "$WORK/aotbot_video.o"
+run "$AR" rcs "$STAGE/lib/libaotbotvideo.a" "$WORK/aotbot_video.o"
+run "$CXX" -shared -o "$STAGE/lib/libaotbotvideo.so" -Wl,-soname,libaotbotvideo.so "$WORK/aotbot_video.o" \
+  "$STAGE/lib/libopenh264.a" -Wl,--exclude-libs,ALL -Wl,--gc-sections -Wl,--no-undefined -Wl,-z,relro,-z,now -pthread -s
+
 log "building dav1d for $RID"
 src=$(unpack dav1d)
 # Both bit depths (10-bit AVIF exists); no tools, tests or logging; assembly on (nasm for x86-64).
@@ -220,6 +241,8 @@ grep -qx heif_context_alloc <<<"$exported" || die "libheif.so exports no heif_co
 ! grep -qE '^(de265|dav1d)_' <<<"$exported" || die "libheif.so exports its decoders' symbols"
 [ "$(nm -D --defined-only "$STAGE/lib/libaotbotjpeg.so" | awk '{ print $3 }' | grep -vc '^aotbot_jpeg_')" -eq 0 ] \
   || die "libaotbotjpeg.so exports more than aotbot_jpeg_*"
+[ "$(nm -D --defined-only "$STAGE/lib/libaotbotvideo.so" | awk '{ print $3 }' | grep -vc '^aotbot_video_')" -eq 0 ] \
+  || die "libaotbotvideo.so exports more than aotbot_video_*"
 
 rm -rf "$STAGE/lib/pkgconfig" "$STAGE/lib/cmake" "$STAGE/bin" "$STAGE/share" "$STAGE/lib/libturbojpeg.a"
 {
@@ -232,7 +255,7 @@ rm -rf "$STAGE/lib/pkgconfig" "$STAGE/lib/cmake" "$STAGE/bin" "$STAGE/share" "$S
   echo "cflags=$CFLAGS_COMMON"
   echo "compiler=$("$CXX" --version | head -1)"
   echo "seconds=$(($(date +%s) - started))"
-  (cd "$STAGE/lib" && ls -l libheif.a libde265.a libdav1d.a libjpeg.a libaotbotjpeg.a libheif.so libaotbotjpeg.so | awk '{ print "size " $9 "=" $5 }')
+  (cd "$STAGE/lib" && ls -l libheif.a libde265.a libdav1d.a libjpeg.a libaotbotjpeg.a libopenh264.a libaotbotvideo.a libheif.so libaotbotjpeg.so libaotbotvideo.so | awk '{ print "size " $9 "=" $5 }')
 } >"$STAGE/BUILDINFO"
 rm -rf "$DEST"
 mv "$STAGE" "$DEST"

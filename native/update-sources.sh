@@ -3,7 +3,7 @@
 #   native/update-sources.sh            fetch the newest Debian revision of each pinned package, replace its files in
 #                                       native/sources/, rewrite native/versions, print what changed
 #   native/update-sources.sh --check    only print what would change (nothing is written)
-# Run it when Debian publishes a security update of libde265, libheif, dav1d or libjpeg-turbo (their changelogs
+# Run it when Debian publishes a security update of libde265, libheif, dav1d, libjpeg-turbo or openh264 (their changelogs
 # name the CVEs), and at least once a release; then ./build.sh test, and commit native/ with the printed summary.
 #
 # It reads Debian's source indexes through a private apt configuration (nothing in /etc changes): deb-src entries for

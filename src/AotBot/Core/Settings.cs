@@ -44,6 +44,7 @@ public static class Settings
         new("Imaging:JpegQuality", "75", "JPEG quality of converted images"),
         new("Imaging:QueueLimit", "64", "Conversions waiting for a worker before callers wait to enqueue"),
         new("Imaging:MaxPixels", "64000000", "Images declaring more pixels are refused before decoding"),
+        new("Slideshow:SecondsPerImage", "3", "Seconds each image shows in a slideshow video (1.5-30; less when the music is shorter, never under 1.5)"),
         new("TikTok:ApiFallbackUrl", "", "aweme_detail API tried when the TikTok page is blocked ({id} = post id, else ?aweme_id=<id>)"),
         new("TikTok:ApiFallbackKey", "", "Key sent to the TikTok fallback API", Secret: true),
         new("TikTok:ApiFallbackKeyHeader", "x-api-key", "Header that carries TikTok:ApiFallbackKey"),

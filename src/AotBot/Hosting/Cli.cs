@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace AotBot.Hosting;
 
-/// <summary>The <c>aotbot</c> command line: run (default), --help, --version, check-config, healthcheck, convert, extract, doctor.</summary>
+/// <summary>The <c>aotbot</c> command line: run (default), --help, --version, check-config, healthcheck, convert, slideshow, extract, doctor.</summary>
 public static partial class Cli
 {
     public const int ExitOk = 0;
@@ -28,6 +28,7 @@ public static partial class Cli
                 "check-config" => CheckConfig(rest, stdout, stderr),
                 "healthcheck" => await HealthcheckAsync(rest, stdout, stderr),
                 "convert" => await ConvertCommand.RunAsync(rest, stdout, stderr),
+                "slideshow" => await SlideshowCommand.RunAsync(rest, stdout, stderr),
                 "extract" => await ExtractCommand.RunAsync(rest, stdout, stderr),
                 "doctor" => await Doctor.RunAsync(rest, stdout, stderr),
                 "help" => Help(stdout),
@@ -70,6 +71,7 @@ public static partial class Cli
               aotbot check-config [--Section:Key=value]   validate settings, print them with secrets masked
               aotbot healthcheck                          exit 0 when the running bot (or its configuration) is healthy
               aotbot convert <files...> [-o DIR] [--quality N]   convert HEIC/AVIF to JPEG as the bot does
+              aotbot slideshow <images...> [--music FILE] -o OUT.mp4   make a slideshow video as the bot does
               aotbot extract <link> [-v]                  print as JSON what the bot would send for a link, and each attempt
               aotbot doctor [link] [--Section:Key=value]  check the token, BotFather's switches, storage channel and storage online (exit 0/1/2)
               aotbot --version | --help

@@ -16,4 +16,10 @@ internal static partial class ImagingLog
 
     [ZLoggerMessage(4004, LogLevel.Warning, "libheif is not available ({reason}); HEIC/AVIF images go out as documents")]
     public static partial void LibheifMissing(this ILogger logger, string reason);
+
+    [ZLoggerMessage(4005, LogLevel.Warning, "Slideshow image {index} of {count} left out of the video: {reason}")]
+    public static partial void SlideshowImageLeftOut(this ILogger logger, int index, int count, string reason);
+
+    [ZLoggerMessage(4006, LogLevel.Debug, "Slideshow video: {images} of {count} images, {width}x{height}, {seconds:0.0} s, music {hasMusic}, {bytes} bytes in {milliseconds} ms")]
+    public static partial void SlideshowComposed(this ILogger logger, int images, int count, int width, int height, double seconds, bool hasMusic, int bytes, long milliseconds);
 }

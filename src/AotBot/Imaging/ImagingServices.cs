@@ -12,6 +12,9 @@ internal static class ImagingServices
         services.AddSingleton<IValidateOptions<ImagingOptions>, ImagingOptionsValidator>();
         services.AddSingleton<HeicConverter>();
         services.AddSingleton<IImageConverter>(provider => provider.GetRequiredService<HeicConverter>());
+        services.AddOptions<Video.SlideshowOptions>().BindConfiguration(Video.SlideshowOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Video.SlideshowOptions>, Video.SlideshowOptionsValidator>();
+        services.AddSingleton<Video.SlideshowComposer>();
         services.AddSingleton<IReadinessCheck, ConversionReadinessCheck>();
         // A conversion that failed is the bot's fault, not the post's: the generic apology.
         services.AddSingleton(new ErrorKey(typeof(ImageConversionException), ErrorKey.Fallback));

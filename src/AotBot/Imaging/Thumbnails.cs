@@ -41,10 +41,11 @@ internal static class Thumbnails
     }
 
     /// <summary>
-    /// The image drawn at <paramref name="width"/>×<paramref name="height"/> onto white (JPEG has no alpha), in sRGB.
+    /// The image drawn at <paramref name="width"/>×<paramref name="height"/> onto white (JPEG has no alpha; a video
+    /// frame passes black), in sRGB.
     /// A JPEG decodes straight at 1/2, 1/4 or 1/8 of its size, so a large one never exists at full size here.
     /// </summary>
-    internal static SKImage DrawFitted(SKCodec codec, int width, int height)
+    internal static SKImage DrawFitted(SKCodec codec, int width, int height, SKColor? background = null)
     {
         var scale = Math.Max((float)width / codec.Info.Width, (float)height / codec.Info.Height);
         var decodeSize = scale < 1 ? codec.GetScaledDimensions(scale) : codec.Info.Size;
@@ -58,7 +59,7 @@ internal static class Thumbnails
 
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul,
             SKColorSpace.CreateSrgb())) ?? throw new ImageConversionException("Skia could not create a drawing surface.");
-        surface.Canvas.Clear(SKColors.White);
+        surface.Canvas.Clear(background ?? SKColors.White);
         using (var source = SKImage.FromBitmap(decoded))
         {
             surface.Canvas.DrawImage(source, new SKRect(0, 0, width, height),

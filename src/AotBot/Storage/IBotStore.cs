@@ -1,7 +1,10 @@
 namespace AotBot.Storage;
 
-/// <summary>Whether media goes as photos/videos (converted where needed) or as original documents.</summary>
-public enum FileMode { Media = 0, Files = 1 }
+/// <summary>
+/// How media goes: as photos/videos (converted where needed), as original documents, or like Media but with slideshows
+/// made into one video with their music. Stored as its number.
+/// </summary>
+public enum FileMode { Media = 0, Files = 1, Video = 2 }
 
 /// <summary>What the bot downloaded for a request.</summary>
 public enum DownloadKind { Video = 0, Slideshow = 1, Music = 2 }

@@ -30,6 +30,7 @@ internal sealed class InlineFlow(
     MediaSources sources,
     IMediaDownloader downloader,
     MediaPreparation preparation,
+    SlideshowVideos videos,
     JobLimiter limiter,
     ErrorMessages errors,
     IOptions<TelegramOptions> options,
@@ -86,7 +87,7 @@ internal sealed class InlineFlow(
                 var (media, kind, cacheHit, converted) = post switch
                 {
                     Video video => await VideoMediaAsync(job, video, cancellationToken),
-                    Slideshow slideshow => await FirstImageMediaAsync(job, slideshow, cancellationToken),
+                    Slideshow slideshow => await SlideshowMediaAsync(job, slideshow, cancellationToken),
                     _ => throw new MediaExtractionException($"A {post.GetType().Name} cannot be sent inline."),
                 };
                 await api.CallAsync("editMessageMedia", (client, token) =>
@@ -132,6 +133,46 @@ internal sealed class InlineFlow(
             video.Music?.Title, video.Music?.Author), cancellationToken);
         return (VideoMedia(fileId, video, caption), DownloadKind.Video, false, false);
     }
+
+    /// <summary>
+    /// A slideshow answers as one video with its music, so an inline result shows every image (the file_id cache keeps
+    /// the video under its own mode); when no video can be made, as its first image, as before.
+    /// </summary>
+    private async Task<(InputMedia, DownloadKind, bool, bool)> SlideshowMediaAsync(InlineJob job, Slideshow slideshow, CancellationToken cancellationToken)
+    {
+        var caption = ResultCaption(job, slideshow);
+        if (await store.GetCachedMediaAsync(slideshow.Source, slideshow.PostId, FileMode.Video, cancellationToken) is
+            { Kind: DownloadKind.Slideshow, FileIds: [{ SentAs: "video" } cached] } entry)
+            return (SlideshowVideoMedia(cached.FileId, entry.Width, entry.Height, entry.DurationSeconds, caption), DownloadKind.Slideshow, true, false);
+
+        await using var made = await videos.TryMakeAsync(slideshow, slideshow.Images, cancellationToken);
+        if (made is null)
+            return await FirstImageMediaAsync(job, slideshow, cancellationToken);
+        var seconds = (int)Math.Round(made.Video.Duration.TotalSeconds);
+        var uploaded = await api.SendAsync(job.StorageChannel, "sendVideo", async (client, _, token) =>
+        {
+            await using var streams = new OpenStreams();
+            return await client.SendVideo(job.StorageChannel, Payload.Of(made.File, $"{slideshow.PostId}.mp4").Open(streams),
+                Captions.Storage(job.User, slideshow.Link), ParseMode.Html, duration: seconds, width: made.Video.Width,
+                height: made.Video.Height, supportsStreaming: true, disableNotification: true, cancellationToken: token);
+        }, cancellationToken);
+        var fileId = uploaded.Video?.FileId ?? throw new MediaExtractionException("Telegram returned no video file_id for the upload.");
+        await store.SaveCachedMediaAsync(new CachedMedia(slideshow.Source, slideshow.PostId, FileMode.Video, DownloadKind.Slideshow,
+            [new CachedFile(fileId, "video")], made.Video.Width, made.Video.Height, seconds, null, slideshow.Music?.Title,
+            slideshow.Music?.Author), cancellationToken);
+        return (SlideshowVideoMedia(fileId, made.Video.Width, made.Video.Height, seconds, caption), DownloadKind.Slideshow, false, true);
+    }
+
+    private static InputMediaVideo SlideshowVideoMedia(string fileId, int? width, int? height, int? seconds, string caption) =>
+        new(InputFile.FromFileId(fileId))
+        {
+            Caption = caption,
+            ParseMode = ParseMode.Html,
+            Width = width ?? 0,
+            Height = height ?? 0,
+            Duration = seconds ?? 0,
+            SupportsStreaming = true,
+        };
 
     private async Task<(InputMedia, DownloadKind, bool, bool)> FirstImageMediaAsync(InlineJob job, Slideshow slideshow, CancellationToken cancellationToken)
     {

@@ -22,13 +22,15 @@ namespace AotBot.Telegram;
 /// <summary>
 /// Sends a post to a chat the way the seed's media_types did, plus the file_id cache: videos (sendVideo, or
 /// sendDocument in file mode), slideshows (albums of 10, a lone last image alone, then the caption message with the
-/// music button) and music (sendAudio). A post sent before goes again by file_id with no download at all.
+/// music button; in video mode one video with its music, the caption and the button) and music (sendAudio). A post
+/// sent before goes again by file_id with no download at all.
 /// </summary>
 internal sealed class MediaSender(
     BotApi api,
     ChatActions actions,
     IMediaDownloader downloader,
     MediaPreparation preparation,
+    SlideshowVideos videos,
     IBotStore store,
     Localizer texts,
     BotIdentity me,
@@ -50,7 +52,9 @@ internal sealed class MediaSender(
     public async Task SendPostAsync(ChatRequest request, MediaPost post, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var cached = await store.GetCachedMediaAsync(post.Source, post.PostId, request.Mode, cancellationToken);
+        // Video mode changes only how slideshows go: a video post is the same as in photo mode, and shares its cache.
+        var mode = post is Video && request.Mode == FileMode.Video ? FileMode.Media : request.Mode;
+        var cached = await store.GetCachedMediaAsync(post.Source, post.PostId, mode, cancellationToken);
         var (kind, delivery) = post switch
         {
             Video video => (DownloadKind.Video, await SendVideoAsync(request, video, cached, cancellationToken)),
@@ -110,7 +114,7 @@ internal sealed class MediaSender(
         var message = await SendVideoMessageAsync(request, video, Payload.Of(body, $"{video.PostId}.mp4"), thumbnail, asDocument, cancellationToken);
         if (FileOf(message) is { } sent)
         {
-            await store.SaveCachedMediaAsync(new CachedMedia(video.Source, video.PostId, request.Mode, DownloadKind.Video,
+            await store.SaveCachedMediaAsync(new CachedMedia(video.Source, video.PostId, asDocument ? FileMode.Files : FileMode.Media, DownloadKind.Video,
                 [sent], video.Width, video.Height, (int)video.Duration.TotalSeconds, null, video.Music?.Title, video.Music?.Author),
                 cancellationToken);
         }
@@ -146,6 +150,8 @@ internal sealed class MediaSender(
     private async Task<Delivery> SendSlideshowAsync(ChatRequest request, Slideshow slideshow, CachedMedia? cached, CancellationToken cancellationToken)
     {
         var images = request.IsPrivate ? slideshow.Images : slideshow.Images.Take(limits.Value.GroupImageLimit).ToList();
+        if (request.Mode == FileMode.Video && await TrySendSlideshowVideoAsync(request, slideshow, images, cached, cancellationToken) is { } video)
+            return video;
         var asDocuments = request.Mode == FileMode.Files;
         await using var action = actions.Start(request.ChatId, asDocuments ? ChatAction.UploadDocument : ChatAction.UploadPhoto,
             request.ThreadId, cancellationToken);
@@ -196,6 +202,45 @@ internal sealed class MediaSender(
             foreach (var image in converted) await image.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Video mode: the slideshow as one video (from the cache by file_id, else composed and uploaded), with the caption
+    /// and music button on it. Null when the album goes instead (<see cref="SlideshowVideos"/> says why in the log).
+    /// </summary>
+    private async Task<Delivery?> TrySendSlideshowVideoAsync(ChatRequest request, Slideshow slideshow, IReadOnlyList<MediaFile> images,
+        CachedMedia? cached, CancellationToken cancellationToken)
+    {
+        await using var action = actions.Start(request.ChatId, ChatAction.UploadVideo, request.ThreadId, cancellationToken);
+        if (cached is { Kind: DownloadKind.Slideshow, FileIds: [{ SentAs: "video" } cachedFile] })
+        {
+            await SendSlideshowVideoAsync(request, slideshow, Payload.Cached(cachedFile.FileId), cached.Width, cached.Height,
+                cached.DurationSeconds, cancellationToken);
+            return new Delivery(CacheHit: true, Converted: false);
+        }
+        await using var made = await videos.TryMakeAsync(slideshow, images, cancellationToken);
+        if (made is null)
+            return null;
+        var seconds = (int)Math.Round(made.Video.Duration.TotalSeconds);
+        var message = await SendSlideshowVideoAsync(request, slideshow, Payload.Of(made.File, $"{slideshow.PostId}.mp4"),
+            made.Video.Width, made.Video.Height, seconds, cancellationToken);
+        // A group's video holds only its first images: cached, it would answer a private chat with fewer.
+        if (FileOf(message) is { SentAs: "video" } sent && images.Count == slideshow.Images.Count)
+        {
+            await store.SaveCachedMediaAsync(new CachedMedia(slideshow.Source, slideshow.PostId, FileMode.Video, DownloadKind.Slideshow,
+                [sent], made.Video.Width, made.Video.Height, seconds, null, slideshow.Music?.Title, slideshow.Music?.Author), cancellationToken);
+        }
+        return new Delivery(CacheHit: false, Converted: true);
+    }
+
+    private Task<Message> SendSlideshowVideoAsync(ChatRequest request, Slideshow slideshow, Payload payload, int? width, int? height,
+        int? seconds, CancellationToken cancellationToken) =>
+        api.SendAsync(request.ChatId, "sendVideo", async (client, chat, token) =>
+        {
+            await using var streams = new OpenStreams();
+            return await client.SendVideo(chat, payload.Open(streams), ResultCaption(request, slideshow), ParseMode.Html, request.Reply,
+                MusicButton(request, slideshow), duration: Positive(seconds ?? 0), width: Positive(width ?? 0), height: Positive(height ?? 0),
+                messageThreadId: request.ThreadId, supportsStreaming: true, disableNotification: request.Silent, cancellationToken: token);
+        }, cancellationToken);
 
     /// <summary>The items to send, and the converted images, which the caller disposes once they are sent.</summary>
     private async Task<(List<Item> Items, PreparedImage[] Converted)> PrepareImagesAsync(ChatRequest request, Slideshow slideshow,

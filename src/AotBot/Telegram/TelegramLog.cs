@@ -81,4 +81,9 @@ internal static partial class TelegramLog
     [ZLoggerMessage(5203, LogLevel.Information, "Image {name} is {width}x{height}, {bytes} bytes, past Telegram's photo limits: {action}")]
     public static partial void PhotoOutOfLimits(this ILogger logger, string name, int width, int height, long bytes, string action);
 
+    [ZLoggerMessage(5204, LogLevel.Warning, "Slideshow {source}/{postId} goes as an album instead of one video: {reason}")]
+    public static partial void SlideshowVideoFallback(this ILogger logger, string source, string postId, string reason);
+
+    [ZLoggerMessage(5205, LogLevel.Information, "The music of slideshow {source}/{postId} could not be fetched ({reason}); its video has no sound")]
+    public static partial void SlideshowMusicMissing(this ILogger logger, string source, string postId, string reason);
 }

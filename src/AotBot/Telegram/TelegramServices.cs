@@ -32,6 +32,7 @@ internal static class TelegramServices
         services.AddSingleton<JobLimiter>();
         services.AddSingleton<ErrorMessages>();
         services.AddSingleton<MediaPreparation>();
+        services.AddSingleton<SlideshowVideos>();
         services.AddSingleton<MediaSender>();
         services.AddSingleton<LinkJobs>();
         services.AddSingleton<InlineFlow>();

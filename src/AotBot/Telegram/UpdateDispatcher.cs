@@ -309,6 +309,7 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IUpdateQueue queu
     private async Task HeartbeatLoopAsync()
     {
         var token = _loops.Token;
+        var startedAt = time.GetUtcNow();
         while (!token.IsCancellationRequested)
         {
             try
@@ -329,7 +330,8 @@ internal sealed class UpdateDispatcher(IUpdateHandler handler, IUpdateQueue queu
             }
             try
             {
-                await Task.Delay(UpdateQueue.HeartbeatInterval, time, token);
+                var early = time.GetUtcNow() - startedAt < UpdateQueue.Lease;
+                await Task.Delay(early ? UpdateQueue.StartupHeartbeatInterval : UpdateQueue.HeartbeatInterval, time, token);
             }
             catch (OperationCanceledException)
             {

@@ -117,9 +117,27 @@ internal sealed class UpdateHandler(
                     await api.SendTextAsync(request, texts.Text(request.Language, "not_admin"), cancellationToken);
                     return true;
                 }
-                var mode = settings.FileMode == FileMode.Files ? FileMode.Media : FileMode.Files;
+                // "/mode" alone switches files on and off as it always has; "/mode photos|video|files" picks one of the three.
+                FileMode? chosen = command.Argument?.Trim().ToLowerInvariant() switch
+                {
+                    null or "" => settings.FileMode == FileMode.Files ? FileMode.Media : FileMode.Files,
+                    "photos" or "photo" or "album" => FileMode.Media,
+                    "video" or "videos" => FileMode.Video,
+                    "files" or "file" or "documents" => FileMode.Files,
+                    _ => null,
+                };
+                if (chosen is not { } mode)
+                {
+                    await api.SendTextAsync(request, texts.Text(request.Language, "mode_usage"), cancellationToken);
+                    return true;
+                }
                 await store.SaveChatSettingsAsync(settings with { FileMode = mode }, cancellationToken);
-                await api.SendTextAsync(request, texts.Text(request.Language, mode == FileMode.Files ? "file_mode_on" : "file_mode_off"), cancellationToken);
+                await api.SendTextAsync(request, texts.Text(request.Language, mode switch
+                {
+                    FileMode.Files => "file_mode_on",
+                    FileMode.Video => "video_mode_on",
+                    _ => "file_mode_off",
+                }), cancellationToken);
                 return true;
             case "stats":
                 // Silence for everyone else: the command's existence is nobody's business.

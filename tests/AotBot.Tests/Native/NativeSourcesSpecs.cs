@@ -28,8 +28,8 @@ public sealed partial class NativeSourcesSpecs
     {
         var pins = ReadPins(Path.Combine(NativeDir, "versions"));
 
-        // libde265, libheif, dav1d and libjpeg-turbo, each an upstream tarball plus Debian's packaging.
-        Assert.Equal(["dav1d", "libde265", "libheif", "libjpeg-turbo"], pins.Select(p => p.Package).Distinct().Order());
+        // libde265, libheif, dav1d, libjpeg-turbo and openh264, each an upstream tarball plus Debian's packaging.
+        Assert.Equal(["dav1d", "libde265", "libheif", "libjpeg-turbo", "openh264"], pins.Select(p => p.Package).Distinct().Order());
         foreach (var package in pins.GroupBy(p => p.Package))
         {
             Assert.Single(package.Select(p => p.Version).Distinct());

@@ -27,7 +27,8 @@ public sealed class SeveralInstancesSmokeSpecs(ITestOutputHelper output) : IAsyn
     private const string Secret = "several-instances-secret-0123456789";
     private const string HookPath = "/telegram/hook";
     private static readonly string QueueFullText = "Too many of your links are in progress";
-    private static readonly TimeSpan UpdateQueueHeartbeat = TimeSpan.FromSeconds(10);
+    // The heartbeat pace of an instance in its first 30 s (UpdateQueue.StartupHeartbeatInterval).
+    private static readonly TimeSpan UpdateQueueHeartbeat = TimeSpan.FromSeconds(2);
 
     private readonly string _schema = "smoke_" + Guid.NewGuid().ToString("N");
     private readonly List<RunningBinary> _bots = [];
