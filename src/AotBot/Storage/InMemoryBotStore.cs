@@ -28,6 +28,7 @@ internal sealed class InMemoryBotStore : IBotStore
     {
         _migrations[fromChatId] = toChatId;
         if (_chats.TryGetValue(fromChatId, out var settings)) _chats.TryAdd(toChatId, settings with { ChatId = toChatId });
+        if (_groupNotices.TryGetValue(fromChatId, out var noticed)) _groupNotices.TryAdd(toChatId, noticed);
         return Task.CompletedTask;
     }
 

@@ -76,6 +76,12 @@ internal sealed class SqlBotStore(SqlDatabase database, TimeProvider time, ILogg
                 ON CONFLICT (id) DO NOTHING
                 """).With("@from", fromChatId).With("@to", toChatId);
             await settings.ExecuteNonQueryAsync(ct);
+            // Telegram may tell the bot it joined the supergroup: a group that had its privacy notice must not get it again.
+            await using var notice = write.Command("""
+                INSERT INTO group_notices (chat_id, sent_at_ms) SELECT @to, sent_at_ms FROM group_notices WHERE chat_id = @from
+                ON CONFLICT (chat_id) DO NOTHING
+                """).With("@from", fromChatId).With("@to", toChatId);
+            await notice.ExecuteNonQueryAsync(ct);
         }, cancellationToken, durable: true);
 
     public Task TouchUserAsync(UserRecord user, CancellationToken cancellationToken) =>

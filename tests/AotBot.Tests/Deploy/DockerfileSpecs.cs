@@ -70,6 +70,27 @@ public sealed partial class DockerfileSpecs
         Assert.Contains(runs, r => r.Arguments.Contains("cp -a \"artifacts/$TOOLCHAIN_RID\"/. /out/"));
     }
 
+    [GeneratedRegex(@"^(?:APT_PACKAGES=|\[[^\]\n]*\] && APT_PACKAGES\+=)\(([^)$\n]*)\)", RegexOptions.Multiline)]
+    private static partial Regex BuildPackages();
+
+    [Theory]
+    [InlineData("build.sh")]
+    [InlineData("native/build.sh")]
+    public void The_build_stage_installs_every_package_the_build_scripts_would_install_themselves(string script)
+    {
+        // Arrange: the scripts' own lists (a new library's tool, such as openh264's make and nasm, goes there first);
+        // the image's build runs as root with no apt lists left, so a package missing here fails only on a real build.
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot.Path, script));
+        var needed = BuildPackages().Matches(text).SelectMany(m => m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var install = Assert.Single(Build.Where("RUN"), r => r.Arguments.Contains("apt-get install"));
+        var installed = Dockerfile.Words(install.Arguments).ToHashSet();
+
+        // Assert
+        Assert.Contains("cmake", needed);
+        Assert.Contains("nasm", needed);
+        Assert.All(needed, package => Assert.True(installed.Contains(package), $"{script} needs {package}; Dockerfile.distroless does not install it"));
+    }
+
     [Fact]
     public void Native_libraries_and_restore_are_layers_of_their_own_before_the_sources_arrive()
     {

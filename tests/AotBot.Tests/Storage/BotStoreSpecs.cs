@@ -278,13 +278,14 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
     }
 
     [DatabaseFact]
-    public async Task I_can_migrate_a_group_to_its_supergroup_with_its_settings_and_find_the_mapping_after_a_restart()
+    public async Task I_can_migrate_a_group_to_its_supergroup_with_its_settings_and_its_notice_and_find_the_mapping_after_a_restart()
     {
         // Arrange
         var store = NewStore();
         await store.SaveChatSettingsAsync(new ChatSettings(-501, "uk", FileMode.Files), default);
         await store.SaveChatSettingsAsync(new ChatSettings(-1000502, "ru", FileMode.Media), default);
         await store.SaveChatSettingsAsync(new ChatSettings(-502, "en", FileMode.Files), default);
+        Assert.True(await store.ClaimGroupNoticeAsync(-501, Time.GetUtcNow(), default));
 
         // Act: one supergroup new to the bot, one that already has its own settings
         await store.MigrateChatAsync(-501, -1000501, Time.GetUtcNow(), default);
@@ -298,6 +299,8 @@ public abstract partial class BotStoreSpecs : IAsyncLifetime
         Assert.Null(await restarted.GetChatMigrationAsync(-1000501, default));
         Assert.Equal(new ChatSettings(-1000501, "uk", FileMode.Files), await restarted.GetChatSettingsAsync(-1000501, default));
         Assert.Equal(new ChatSettings(-1000502, "ru", FileMode.Media), await restarted.GetChatSettingsAsync(-1000502, default));
+        Assert.False(await restarted.ClaimGroupNoticeAsync(-1000501, Time.GetUtcNow(), default));
+        Assert.True(await restarted.ClaimGroupNoticeAsync(-1000502, Time.GetUtcNow(), default));
     }
 
     [DatabaseFact]

@@ -139,10 +139,32 @@ internal sealed class InstagramSource(
                 return shortcode;
             }
             if (InstagramKeyless.IsLoginRedirect(next))
+            {
+                // The login page's ?next= is where the visitor was going; when that is a post, the keyless paths (or
+                // the API) can still read it, so the wall does not end the job here.
+                if (PostAfterLogin(next) is { } behind)
+                {
+                    logger.ShareLinkResolved(Redaction.RedactUrl(url), behind.Value);
+                    return behind;
+                }
                 throw new RateLimitedException($"Instagram sent the share link {Redaction.RedactUrl(url)} to its login page.");
+            }
             current = next;
         }
         throw new UnsupportedLinkException($"The Instagram share link {Redaction.RedactUrl(url)} redirects more than {MaxShareHops} times.");
+    }
+
+    /// <summary>The post a login redirect's <c>next</c> names, if it is an Instagram post path (never another host).</summary>
+    internal static InstagramShortcode? PostAfterLogin(Uri login)
+    {
+        foreach (var pair in login.Query.TrimStart('?').Split('&'))
+        {
+            if (!pair.StartsWith("next=", StringComparison.Ordinal)) continue;
+            var path = Uri.UnescapeDataString(pair["next=".Length..].Replace('+', ' '));
+            if (!path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal)) return null;
+            return InstagramShortcode.TryParse(new Uri(new Uri("https://www.instagram.com"), path));
+        }
+        return null;
     }
 
     /// <summary>A reel is a <see cref="Video"/>; a photo or an album a <see cref="Slideshow"/> whose videos stay in their places.</summary>

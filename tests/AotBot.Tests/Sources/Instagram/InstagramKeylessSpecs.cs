@@ -212,6 +212,28 @@ public sealed class InstagramKeylessSpecs
     }
 
     [Fact]
+    public async Task A_share_link_sent_to_the_login_page_is_read_from_the_post_the_login_page_names()
+    {
+        // Arrange
+        await using var site = await FakeInstagramApi.StartAsync();
+        site.Add(Shortcode, FakeInstagramMedia.Video());
+        var named = site.AddShare("BALogin001", $"https://www.instagram.com/accounts/login/?next=%2Freel%2F{Shortcode}%2F%3Figsh%3Dabc&source=share");
+        var wall = site.AddShare("BALogin002", "https://www.instagram.com/accounts/login/?next=%2Fshare%2FBALogin002%2F");
+        var elsewhere = site.AddShare("BALogin003", $"https://www.instagram.com/accounts/login/?next=%2F%2Fevil.example%2Freel%2F{Shortcode}%2F");
+        using var host = new SourcesTestHost(Keyless(site));
+
+        // Act
+        var video = Assert.IsType<Video>(await host.ExtractAsync(named.AbsoluteUri));
+        var walled = await Assert.ThrowsAsync<RateLimitedException>(() => host.ExtractAsync(wall.AbsoluteUri));
+        var offsite = await Assert.ThrowsAsync<RateLimitedException>(() => host.ExtractAsync(elsewhere.AbsoluteUri));
+
+        // Assert: the post behind the wall is read; a wall that names no post (or another host) stays a wall
+        Assert.Equal(Shortcode, video.PostId);
+        Assert.Contains("login page", walled.Message);
+        Assert.Contains("login page", offsite.Message);
+    }
+
+    [Fact]
     public async Task Keyless_off_asks_only_the_api()
     {
         await using var site = await FakeInstagramApi.StartAsync();
