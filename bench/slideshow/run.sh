@@ -11,6 +11,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 ARTIFACTS=${1:-$ROOT/artifacts/linux-x64}
 RUNS=${2:-3}
 EMULATOR=${3:-}
+# qemu-user finds the arm64 loader and libc where Debian's cross toolchain puts them.
+[ -n "$EMULATOR" ] && export QEMU_LD_PREFIX=${QEMU_LD_PREFIX:-/usr/aarch64-linux-gnu}
 BIN=$ARTIFACTS/aotbot
 CACHE=${AOTBOT_BENCH_CACHE:-$HOME/.cache/aotbot-bench}/slideshow-v1
 IM=/usr/bin/convert # the real ImageMagick
