@@ -317,7 +317,7 @@ internal sealed class MediaSender(
 
     /// <summary>
     /// Photos as an album (or one photo), and when Telegram still refuses an image in it (PHOTO_INVALID_DIMENSIONS,
-    /// IMAGE_PROCESS_FAILED: limits our checks could not see), one by one, each refused one as a document.
+    /// IMAGE_PROCESS_FAILED, PHOTO_SAVE_FILE_INVALID: limits our checks could not see), one by one, each refused one as a document.
     /// </summary>
     private async Task<Message[]> SendPhotosAsync(ChatRequest request, List<Item> payloads, CancellationToken cancellationToken)
     {
@@ -348,7 +348,8 @@ internal sealed class MediaSender(
 
     private static bool IsRefusedPhoto(ApiRequestException ex) =>
         ex.ErrorCode == 400 && (ex.Message.Contains("PHOTO_INVALID_DIMENSIONS", StringComparison.Ordinal)
-            || ex.Message.Contains("IMAGE_PROCESS_FAILED", StringComparison.Ordinal));
+            || ex.Message.Contains("IMAGE_PROCESS_FAILED", StringComparison.Ordinal)
+            || ex.Message.Contains("PHOTO_SAVE_FILE_INVALID", StringComparison.Ordinal));
 
     private Task<Message> SendSingleAsync(ChatRequest request, Item item, bool asDocument, CancellationToken cancellationToken)
     {

@@ -18,7 +18,10 @@ public enum BotApiOutage
 /// 1024, a callback answer over 200, callback data over 64 bytes. Lengths count what the user sees (HTML tags and
 /// entities parsed away), as Telegram does. Thumbnails are held to the Bot API's rule ("JPEG format and less than
 /// 200 kB in size; width and height should not exceed 320"): Telegram drops one that breaks it without a word, which
-/// a test would never notice, so the fake refuses the call instead.
+/// a test would never notice, so the fake refuses the call instead. Uploaded photos (sendPhoto, the photos of a
+/// sendMediaGroup) are held to the photo rules ("at most 10 MB in size; width and height must not exceed 10000 in
+/// total; width and height ratio must be at most 20"), read from the image's header: PHOTO_INVALID_DIMENSIONS, or
+/// PHOTO_SAVE_FILE_INVALID for the size, as Telegram answers. Bytes that are no image the fake can read pass.
 /// </summary>
 public static partial class BotApiLimits
 {
@@ -28,10 +31,15 @@ public static partial class BotApiLimits
     public const int MaxCallbackDataBytes = 64;
     public const int MaxThumbnailSide = 320;
     public const int MaxThumbnailBytes = 200_000;
+    public const int MaxPhotoBytes = 10 * 1024 * 1024;
+    public const int MaxPhotoSideSum = 10_000;
+    public const int MaxPhotoRatio = 20;
 
     /// <summary>The 400 a call with these fields gets, or null when it is within every limit.</summary>
     public static BotApiFault? Check(IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, UploadedFile>? files = null)
     {
+        if (PhotoProblem(fields, files) is { } photo)
+            return BotApiFault.Error(400, "Bad Request: " + photo);
         if (ThumbnailProblem(fields, files) is { } problem)
             return BotApiFault.Error(400, "Bad Request: wrong thumbnail: " + problem);
         if (fields.ContainsKey("callback_query_id"))
@@ -59,6 +67,47 @@ public static partial class BotApiLimits
         if (bytes.Length >= MaxThumbnailBytes) return $"{bytes.Length} bytes";
         if (JpegSize(bytes) is not var (width, height)) return "not a baseline JPEG";
         return width > MaxThumbnailSide || height > MaxThumbnailSide ? $"{width}x{height}" : null;
+    }
+
+    /// <summary>Telegram's error for the first uploaded photo that breaks the photo rules, or null.</summary>
+    public static string? PhotoProblem(IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, UploadedFile>? files)
+    {
+        if (files is null || files.Count == 0) return null;
+        foreach (var photo in UploadedPhotos(fields, files))
+        {
+            if (photo.Bytes.Length > MaxPhotoBytes) return "PHOTO_SAVE_FILE_INVALID";
+            using var codec = SkiaSharp.SKCodec.Create(new SkiaSharp.SKMemoryStream(photo.Bytes));
+            if (codec is null) continue;
+            var (width, height) = (codec.Info.Width, codec.Info.Height);
+            if (width + height > MaxPhotoSideSum || Math.Max(width, height) > MaxPhotoRatio * (long)Math.Min(width, height))
+                return "PHOTO_INVALID_DIMENSIONS";
+        }
+        return null;
+    }
+
+    private static IEnumerable<UploadedFile> UploadedPhotos(IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, UploadedFile> files)
+    {
+        UploadedFile? Attached(string? reference) =>
+            reference is not null && reference.StartsWith("attach://", StringComparison.Ordinal) ? files.GetValueOrDefault(reference["attach://".Length..]) : null;
+
+        if (files.TryGetValue("photo", out var direct)) yield return direct;
+        else if (Attached(fields.GetValueOrDefault("photo")) is { } attached) yield return attached;
+        if (!fields.TryGetValue("media", out var media) || !media.TrimStart().StartsWith('[')) yield break;
+        List<UploadedFile> photos = [];
+        try
+        {
+            using var album = System.Text.Json.JsonDocument.Parse(media);
+            foreach (var item in album.RootElement.EnumerateArray())
+            {
+                if (item.ValueKind == System.Text.Json.JsonValueKind.Object && item.TryGetProperty("type", out var type) && type.GetString() == "photo"
+                    && item.TryGetProperty("media", out var reference) && Attached(reference.GetString()) is { } file)
+                    photos.Add(file);
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        foreach (var photo in photos) yield return photo;
     }
 
     /// <summary>The size in a JPEG's baseline (SOF0) or extended (SOF1) frame header; null for anything else.</summary>

@@ -43,6 +43,49 @@ public sealed class FakeBotApiRulesSpecs : IAsyncLifetime
         if (!accepted) Assert.Contains($"{width}x{height}", Assert.IsType<ApiRequestException>(error).Message);
     }
 
+    [Theory]
+    [InlineData(200, 8000, "PHOTO_INVALID_DIMENSIONS")] // ratio 40
+    [InlineData(9500, 600, "PHOTO_INVALID_DIMENSIONS")] // sides 10,100
+    [InlineData(300, 6000, null)] // ratio 20 exactly
+    [InlineData(4000, 3000, null)]
+    public async Task A_photo_beyond_Telegrams_photo_rules_is_refused_alone_and_in_an_album(int width, int height, string? refused)
+    {
+        // Arrange
+        var image = TestImages.Jpeg(width, height);
+        using var alone = new MemoryStream(image);
+        using var first = new MemoryStream(TestImages.Jpeg(100, 100));
+        using var second = new MemoryStream(image);
+
+        // Act
+        var photo = await Record.ExceptionAsync(() => _client.SendPhoto(42, InputFile.FromStream(alone, "p.jpg")));
+        var album = await Record.ExceptionAsync(() => _client.SendMediaGroup(42,
+            [new InputMediaPhoto(InputFile.FromStream(first, "1.jpg")), new InputMediaPhoto(InputFile.FromStream(second, "2.jpg"))]));
+
+        // Assert
+        foreach (var error in new[] { photo, album })
+        {
+            if (refused is null) Assert.Null(error);
+            else Assert.Contains(refused, Assert.IsType<ApiRequestException>(error).Message);
+        }
+    }
+
+    [Fact]
+    public async Task A_photo_over_10_MB_is_refused_and_the_same_bytes_go_as_a_document()
+    {
+        // Arrange
+        var bytes = new byte[BotApiLimits.MaxPhotoBytes + 1];
+        using var photo = new MemoryStream(bytes);
+        using var document = new MemoryStream(bytes);
+
+        // Act
+        var error = await Assert.ThrowsAsync<ApiRequestException>(() => _client.SendPhoto(42, InputFile.FromStream(photo, "p.jpg")));
+        var sent = await _client.SendDocument(42, InputFile.FromStream(document, "p.jpg"));
+
+        // Assert
+        Assert.Contains("PHOTO_SAVE_FILE_INVALID", error.Message);
+        Assert.NotNull(sent.Document);
+    }
+
     [Fact]
     public async Task A_PNG_thumbnail_is_refused()
     {
