@@ -31,7 +31,7 @@ public static partial class BotApiLimits
     public const int MaxCallbackDataBytes = 64;
     public const int MaxThumbnailSide = 320;
     public const int MaxThumbnailBytes = 200_000;
-    public const int MaxPhotoBytes = 10 * 1024 * 1024;
+    public const int MaxPhotoBytes = 10_000_000; // "10 MB" read the strict way, as the bot reads it
     public const int MaxPhotoSideSum = 10_000;
     public const int MaxPhotoRatio = 20;
 
@@ -61,8 +61,8 @@ public static partial class BotApiLimits
     public static string? ThumbnailProblem(IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, UploadedFile>? files)
     {
         if (files is null || !fields.TryGetValue("thumbnail", out var reference)) return null;
-        var name = reference.StartsWith("attach://", StringComparison.Ordinal) ? reference["attach://".Length..] : "thumbnail";
-        if (!files.TryGetValue(name, out var thumbnail)) return null;
+        var named = reference.StartsWith("attach://", StringComparison.Ordinal) ? Attached(files, reference) : files.GetValueOrDefault("thumbnail");
+        if (named is not { } thumbnail) return null;
         var bytes = thumbnail.Bytes;
         if (bytes.Length >= MaxThumbnailBytes) return $"{bytes.Length} bytes";
         if (JpegSize(bytes) is not var (width, height)) return "not a baseline JPEG";
@@ -85,30 +85,32 @@ public static partial class BotApiLimits
         return null;
     }
 
-    private static IEnumerable<UploadedFile> UploadedPhotos(IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, UploadedFile> files)
+    /// <summary>The photo of a sendPhoto, or the photos of a sendMediaGroup, that were uploaded with the call.</summary>
+    private static List<UploadedFile> UploadedPhotos(IReadOnlyDictionary<string, string> fields, IReadOnlyDictionary<string, UploadedFile> files)
     {
-        UploadedFile? Attached(string? reference) =>
-            reference is not null && reference.StartsWith("attach://", StringComparison.Ordinal) ? files.GetValueOrDefault(reference["attach://".Length..]) : null;
-
-        if (files.TryGetValue("photo", out var direct)) yield return direct;
-        else if (Attached(fields.GetValueOrDefault("photo")) is { } attached) yield return attached;
-        if (!fields.TryGetValue("media", out var media) || !media.TrimStart().StartsWith('[')) yield break;
         List<UploadedFile> photos = [];
+        if ((Attached(files, fields.GetValueOrDefault("photo")) ?? files.GetValueOrDefault("photo")) is { } photo) photos.Add(photo);
+        if (!fields.TryGetValue("media", out var media) || !media.TrimStart().StartsWith('[')) return photos;
         try
         {
             using var album = System.Text.Json.JsonDocument.Parse(media);
             foreach (var item in album.RootElement.EnumerateArray())
             {
                 if (item.ValueKind == System.Text.Json.JsonValueKind.Object && item.TryGetProperty("type", out var type) && type.GetString() == "photo"
-                    && item.TryGetProperty("media", out var reference) && Attached(reference.GetString()) is { } file)
+                    && item.TryGetProperty("media", out var reference) && Attached(files, reference.GetString()) is { } file)
                     photos.Add(file);
             }
         }
         catch (System.Text.Json.JsonException)
         {
+            // Not the fake's to judge: Telegram's own parse error comes from elsewhere.
         }
-        foreach (var photo in photos) yield return photo;
+        return photos;
     }
+
+    /// <summary>The uploaded part an <c>attach://name</c> field names; null for a file_id, a URL or nothing.</summary>
+    private static UploadedFile? Attached(IReadOnlyDictionary<string, UploadedFile> files, string? reference) =>
+        reference is not null && reference.StartsWith("attach://", StringComparison.Ordinal) ? files.GetValueOrDefault(reference["attach://".Length..]) : null;
 
     /// <summary>The size in a JPEG's baseline (SOF0) or extended (SOF1) frame header; null for anything else.</summary>
     public static (int Width, int Height)? JpegSize(ReadOnlySpan<byte> jpeg)
