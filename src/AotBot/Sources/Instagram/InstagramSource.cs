@@ -157,14 +157,9 @@ internal sealed class InstagramSource(
     /// <summary>The post a login redirect's <c>next</c> names, if it is an Instagram post path (never another host).</summary>
     internal static InstagramShortcode? PostAfterLogin(Uri login)
     {
-        foreach (var pair in login.Query.TrimStart('?').Split('&'))
-        {
-            if (!pair.StartsWith("next=", StringComparison.Ordinal)) continue;
-            var path = Uri.UnescapeDataString(pair["next=".Length..].Replace('+', ' '));
-            if (!path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal)) return null;
-            return InstagramShortcode.TryParse(new Uri(new Uri("https://www.instagram.com"), path));
-        }
-        return null;
+        if (UrlQuery.Value(login, "next") is not { } path || !path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal))
+            return null;
+        return InstagramShortcode.TryParse(new Uri(new Uri("https://www.instagram.com"), path));
     }
 
     /// <summary>A reel is a <see cref="Video"/>; a photo or an album a <see cref="Slideshow"/> whose videos stay in their places.</summary>

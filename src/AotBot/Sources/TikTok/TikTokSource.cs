@@ -257,13 +257,8 @@ internal sealed partial class TikTokSource(
     internal static Uri? LoginRedirectTarget(Uri url)
     {
         if (!url.AbsolutePath.StartsWith("/login", StringComparison.OrdinalIgnoreCase)) return null;
-        foreach (var pair in url.Query.TrimStart('?').Split('&'))
-        {
-            if (!pair.StartsWith("redirect_url=", StringComparison.OrdinalIgnoreCase)) continue;
-            var value = Uri.UnescapeDataString(pair["redirect_url=".Length..].Replace('+', ' '));
-            return Uri.TryCreate(value, UriKind.Absolute, out var target) && TikTokPostId.IsTikTokHost(target) ? target : null;
-        }
-        return null;
+        return UrlQuery.Value(url, "redirect_url") is { } value && Uri.TryCreate(value, UriKind.Absolute, out var target)
+            && TikTokPostId.IsTikTokHost(target) ? target : null;
     }
 
     // A link to a removed post redirects to the home page or to /notfound.
