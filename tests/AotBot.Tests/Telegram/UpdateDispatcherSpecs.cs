@@ -151,6 +151,8 @@ public sealed class UpdateDispatcherSpecs : IDisposable
         var storedOnReturn = (await RowAsync(10), await RowAsync(11));
         var offsetOnReturn = dispatcher.NextOffset;
         await Eventually(async () => (await RowAsync(11))?.State == UpdateState.Done, "update 11 was not finished");
+        // 10's ordered part ends on its own thread: another chat's update may be done before 10 is marked working.
+        await Eventually(async () => (await RowAsync(10))?.State == UpdateState.Working, "update 10 was not marked working while its work ran");
         var tenWhileWorking = await RowAsync(10);
         GatedHandler.Gate(handler.Work, 10).SetResult();
         await Eventually(async () => (await RowAsync(10))?.State == UpdateState.Done, "update 10 was not finished");
