@@ -35,8 +35,12 @@ internal sealed class PostgresDatabase : SqlDatabase
     // Two 32-bit keys live apart from the one-key locks above; the first names the purpose, the second the user.
     public override string? UserLockSql => "SELECT pg_advisory_xact_lock(268270, @user_key)";
 
-    // The migration lock's number plus one.
-    public override string? PollerLockSql => "SELECT pg_try_advisory_lock(268269)";
+    // The migration lock's number plus one, and the schema: advisory locks are per database, and two bots may keep
+    // their tables in two schemas of one database; each must elect its own poller.
+    public override string? PollerLockSql => $"SELECT pg_try_advisory_lock(268269, {SchemaLockKey})";
+
+    /// <summary>The second key of a lock that is the schema's own: a non-negative hash of the schema tables go to.</summary>
+    internal const string SchemaLockKey = "hashtext(coalesce(current_schema(), '')) & 2147483647";
 
     public override async ValueTask<DbConnection> OpenDedicatedAsync(CancellationToken cancellationToken) =>
         await _dedicated.OpenConnectionAsync(cancellationToken);

@@ -274,9 +274,11 @@ public abstract partial class BotStoreSpecs
                 return;
             }
             var poller = Array.IndexOf(first, true);
-            // The poller's process dies: the server ends its session (as it does when the socket closes).
-            await ExecuteAsync("""
-                SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 268269 AND granted
+            // The poller's process dies: the server ends its session (as it does when the socket closes). Only this
+            // schema's poller: other specs' bots share the server.
+            await ExecuteAsync($"""
+                SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 268269 AND objsubid = 2
+                AND objid = ({PostgresDatabase.SchemaLockKey})::oid AND granted
                 """);
             var pollerStill = await elections[poller].TryLeadAsync(default);
             // The server drops the lock once the ended session is gone: a moment, well within the instances' retry.

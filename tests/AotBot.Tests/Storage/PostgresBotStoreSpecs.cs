@@ -27,6 +27,32 @@ public sealed class PostgresBotStoreSpecs : BotStoreSpecs
         await PostgresServer.AdminAsync($"DROP SCHEMA {_schema} CASCADE");
     }
 
+    [Fact]
+    public async Task Two_bots_in_two_schemas_of_one_database_each_elect_their_own_poller()
+    {
+        // Arrange: a second bot keeps its tables in another schema of the same database.
+        var other = "spec_" + Guid.NewGuid().ToString("N");
+        await PostgresServer.AdminAsync($"CREATE SCHEMA {other}");
+        var otherDatabase = new PostgresDatabase(new NpgsqlConnectionStringBuilder(Server) { SearchPath = other }.ConnectionString);
+        await using var mine = new PollerElection(OpenDatabase(), Logs.For<PollerElection>());
+        await using var mineAgain = new PollerElection(OpenDatabase(), Logs.For<PollerElection>());
+        await using var theirs = new PollerElection(otherDatabase, Logs.For<PollerElection>());
+        try
+        {
+            // Act
+            var (first, second, third) = (await mine.TryLeadAsync(default), await mineAgain.TryLeadAsync(default), await theirs.TryLeadAsync(default));
+
+            // Assert: one poller per schema
+            Assert.Equal((true, false, true), (first, second, third));
+        }
+        finally
+        {
+            await theirs.DisposeAsync();
+            await otherDatabase.DisposeAsync();
+            await PostgresServer.AdminAsync($"DROP SCHEMA {other} CASCADE");
+        }
+    }
+
     protected override Task TakeDatabaseAwayAsync() => PostgresServer.ControlAsync("stop");
 
     protected override Task BringDatabaseBackAsync() => PostgresServer.ControlAsync("start");
